@@ -1,0 +1,39 @@
+/**
+ * A Signer hides where a key lives: the core asks it to sign bytes and never sees the key itself
+ * (Go's crypto.Signer, rcgen's SigningKey). The software signer reuses one KeyObject (or the SM2
+ * scalar) for every signature, so per-signature work is only the signature.
+ */
+import { sign as nodeSign } from "node:crypto";
+import type { KeySpec, SignatureAlgorithm } from "./algorithms.js";
+import { type KeyPair, sm2KeyMaterial } from "./keys.js";
+import { sm2Sign } from "./sm2.js";
+
+export interface Signer {
+  readonly spec: KeySpec;
+  /** The signature algorithm this signer produces (follows the key, DESIGN.md). */
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  /** SubjectPublicKeyInfo DER of the signing key. */
+  readonly spki: Uint8Array;
+  /** Signs `data` (hashing inside), returning the signature as it goes into the BIT STRING. */
+  sign(data: Uint8Array): Uint8Array;
+}
+
+/** A signer over an in-process key pair. */
+export function createSigner(key: KeyPair): Signer {
+  const { spec } = key;
+  const signatureAlgorithm = spec.signature;
+  let sign: (data: Uint8Array) => Uint8Array;
+  if (spec.family === "SM2") {
+    const material = sm2KeyMaterial(key);
+    sign = (data) => sm2Sign(data, material);
+  } else if (spec.family === "RSA") {
+    const k = key.privateKey;
+    const h = signatureAlgorithm.hash;
+    sign = (data) => nodeSign(h, data, k);
+  } else {
+    const opts = { key: key.privateKey, dsaEncoding: "der" as const };
+    const h = signatureAlgorithm.hash;
+    sign = (data) => nodeSign(h, data, opts);
+  }
+  return Object.freeze({ spec, signatureAlgorithm, spki: key.spki, sign });
+}
