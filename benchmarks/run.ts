@@ -1,0 +1,31 @@
+/**
+ * `npm run bench` — every benchmark in one process and one run, each beside its ceiling.
+ * `npm run bench -- --json` prints the rows as a JSON array; `--only csr,issue,crl` picks suites.
+ */
+import { runCrlBench } from "./crl.bench.js";
+import { runCsrBench } from "./csr.bench.js";
+import { type BenchRow, formatTable } from "./harness.js";
+import { runIssueBench } from "./issue.bench.js";
+
+const SUITES: Record<string, () => Promise<BenchRow[]>> = {
+  csr: runCsrBench,
+  issue: runIssueBench,
+  crl: runCrlBench,
+};
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const onlyArg = args.find((a) => a.startsWith("--only="))?.slice("--only=".length) ?? (args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined);
+const names = onlyArg ? onlyArg.split(",") : Object.keys(SUITES);
+
+const rows: BenchRow[] = [];
+for (const name of names) {
+  const suite = SUITES[name];
+  if (!suite) {
+    console.error(`unknown suite "${name}"; known: ${Object.keys(SUITES).join(", ")}`);
+    process.exit(2);
+  }
+  if (!json) console.error(`running ${name} …`);
+  rows.push(...(await suite()));
+}
+console.log(json ? JSON.stringify(rows, null, 2) : formatTable(rows));
