@@ -1,0 +1,7 @@
+/**
+ * caskit CSR module: parse and validate PKCS#10 requests per ../shared/CSR-POLICY.md.
+ * @module caskit/csr
+ */
+export { parseCsr, type ParseCsrOptions } from "./parse.js";
+export { MAX_CSR_BYTES } from "./armor.js";
+export { isValidHostName, parseIpAddress, formatIpAddress, type IpAddress } from "./names.js";

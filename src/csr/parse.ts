@@ -1,0 +1,140 @@
+/**
+ * `parseCsr`: bytes in, facts or a `CsrError` out, exactly per ../shared/CSR-POLICY.md and in its check
+ * order — size → armour and DER → public key → signature algorithm → signature → subject → presence of a
+ * name → name syntax. The first failure names the error. Nothing but a `CsrError` escapes for any input.
+ */
+import { REFUSED_SIGNATURE_ALGORITHMS, SIGNATURE_ALGORITHMS_BY_OID } from "../crypto/algorithms.js";
+import { SM2_DEFAULT_ID, sm2Verify } from "../crypto/sm2.js";
+import { verifySignature } from "../crypto/verify.js";
+import { CsrError } from "../errors.js";
+import type { CsrFacts } from "../types.js";
+import { MAX_CSR_BYTES, unarmor } from "./armor.js";
+import { type Tlv, encoding, expectConstructed, readDer, readOid, readSmallInt } from "./der-reader.js";
+import { readRequestedNames } from "./extensions.js";
+import { bitStringBytes, checkPublicKey } from "./key.js";
+import { formatIpAddress, isValidHostName, parseIpAddress } from "./names.js";
+import { checkSubject, readName } from "./subject.js";
+
+export interface ParseCsrOptions {
+  /** Input size limit in bytes, checked before anything is parsed. Defaults to 65,536. */
+  maxBytes?: number;
+}
+
+/**
+ * Parses and validates a PKCS#10 request (PEM or DER) for a server certificate.
+ * @throws CsrError with one of the policy's ten codes.
+ * @example
+ * const facts = parseCsr(readFileSync("server.csr"));
+ * facts.cn;   // "api.example.com"
+ * facts.sans; // [{ type: "dns", value: "api.example.com" }, { type: "ip", value: "10.0.0.7" }]
+ */
+export function parseCsr(input: string | Uint8Array, options: ParseCsrOptions = {}): CsrFacts {
+  if (typeof input !== "string" && !(input instanceof Uint8Array)) throw new TypeError("parseCsr takes a string or a Uint8Array");
+  try {
+    return parse(input, options.maxBytes ?? MAX_CSR_BYTES);
+  } catch (e) {
+    if (e instanceof CsrError) throw e;
+    // A library or engine failure on hostile bytes is still a refusal, never another exception.
+    throw new CsrError("parse_error", "the request could not be parsed", { cause: e });
+  }
+}
+
+function parse(input: string | Uint8Array, maxBytes: number): CsrFacts {
+  // 1. size, armour, strict DER
+  const der = unarmor(input, maxBytes);
+  const top = readDer(der);
+  if (top.end !== der.length) throw new CsrError("trailing_data", `${der.length - top.end} bytes follow the request's DER`);
+  const [cri, sigAlgId, sigBits, ...extra] = expectConstructed(top, 0x30, "CertificationRequest");
+  if (extra.length) throw new CsrError("parse_error", "extra fields after the request's signature");
+  const [version, subject, spki, attrs, ...criExtra] = expectConstructed(cri, 0x30, "CertificationRequestInfo");
+  if (readSmallInt(der, version, "version") !== 0) throw new CsrError("parse_error", "the request version must be 0 (v1)");
+  if (!spki || !subject) throw new CsrError("parse_error", "the request lacks a subject or public key");
+  if (!attrs || attrs.tag !== 0xa0 || criExtra.length) throw new CsrError("parse_error", "the [0] attributes field is missing or malformed");
+  const rawSubject = readName(der, subject);
+  const requested = readRequestedNames(der, attrs);
+  const [sigOidTlv, sigParams, ...sigExtra] = expectConstructed(sigAlgId, 0x30, "the signature AlgorithmIdentifier");
+  const sigOid = readOid(der, sigOidTlv, "the signature algorithm");
+  if (sigExtra.length) throw new CsrError("parse_error", "extra fields in the signature AlgorithmIdentifier");
+  const signature = bitStringBytes(der, sigBits, "the signature");
+
+  // 2. public key
+  const key = checkPublicKey(der, spki);
+
+  // 3. signature algorithm
+  const refused = REFUSED_SIGNATURE_ALGORITHMS.get(sigOid);
+  if (refused) throw new CsrError("unsupported_signature", `${refused} signatures are refused; sign with SHA-256 or stronger (or SM3withSM2)`);
+  const alg = SIGNATURE_ALGORITHMS_BY_OID.get(sigOid);
+  if (!alg) throw new CsrError("unsupported_signature", `signature algorithm ${sigOid} is not supported`);
+  checkSignatureParams(alg.family, sigParams);
+  const keyFamily = key.keyAlgorithm === "EC" ? "ECC" : key.keyAlgorithm;
+  if (key.keyAlgorithm === "SM2" && alg.family !== "SM2") {
+    throw new CsrError("unsupported_signature", `an SM2 key must sign with SM3withSM2, not ${alg.name}`);
+  }
+  if (alg.family !== keyFamily) throw new CsrError("bad_signature", `${alg.name} cannot have been made by a ${key.keyAlgorithm} key`);
+
+  // 4. signature
+  const tbs = encoding(der, cri as Tlv);
+  const spkiDer = encoding(der, spki);
+  if (!verifySignature(alg, spkiDer, tbs, signature, key.point ?? undefined)) {
+    if (alg.family === "SM2" && key.point && sm2Verify(tbs, signature, key.point, "")) {
+      throw new CsrError(
+        "bad_signature",
+        `the SM2 signature was made with an empty user ID; SM2 requests must use the default ID ${SM2_DEFAULT_ID} (OpenSSL: add -sigopt distid:${SM2_DEFAULT_ID})`,
+      );
+    }
+    throw new CsrError("bad_signature", "the request's self-signature does not verify");
+  }
+
+  // 5. subject
+  const subjectFacts = checkSubject(rawSubject);
+
+  // 6. presence of a name
+  const sans: CsrFacts["sans"] = [];
+  const hasHostSan = requested.some((n) => n.kind === 2 || n.kind === 7);
+  if (subjectFacts.cn === null && !hasHostSan) throw new CsrError("missing_cn", "the request has no CN and no DNS or IP subjectAltName");
+
+  // 7. name syntax
+  if (subjectFacts.cn !== null && !isValidHostName(subjectFacts.cn) && !parseIpAddress(subjectFacts.cn)) {
+    throw new CsrError("bad_name", "the CN is not a valid host name, wildcard or IP address");
+  }
+  for (const n of requested) {
+    if (n.kind === 2) {
+      const name = ascii(n.value);
+      if (name === null || !isValidHostName(name)) throw new CsrError("bad_name", "a subjectAltName dNSName is not a valid host name or wildcard");
+      sans.push({ type: "dns", value: name });
+    } else if (n.kind === 7) {
+      if (n.value.length !== 4 && n.value.length !== 16) throw new CsrError("bad_name", "a subjectAltName iPAddress is not 4 or 16 bytes");
+      sans.push({ type: "ip", value: formatIpAddress(n.value) });
+    } else {
+      throw new CsrError("bad_name", `subjectAltName entries of type ${GENERAL_NAME[n.kind] ?? n.kind} are refused; a server certificate carries only DNS names and IP addresses`);
+    }
+  }
+
+  return {
+    keyAlgorithm: key.keyAlgorithm,
+    keyFamily,
+    keySize: key.keySize,
+    curve: key.curve?.name ?? null,
+    cn: subjectFacts.cn,
+    sans,
+    signatureAlgorithm: { name: alg.name, oid: alg.oid },
+    subject: subjectFacts.attributes,
+    subjectFields: subjectFacts.fields,
+    spki: spkiDer.slice(),
+    der: der.slice(),
+  };
+}
+
+/** RFC 4055 §5: RSA parameters NULL or absent; RFC 5758 §3.2: ECDSA (and SM2) parameters absent. */
+function checkSignatureParams(family: string, params: Tlv | undefined): void {
+  if (!params) return;
+  if (family === "RSA" && params.tag === 0x05 && params.end === params.contentStart) return;
+  throw new CsrError("unsupported_signature", "the signature AlgorithmIdentifier carries parameters it must not have");
+}
+
+const GENERAL_NAME: Record<number, string> = { 0: "otherName", 1: "rfc822Name (e-mail)", 3: "x400Address", 4: "directoryName", 5: "ediPartyName", 6: "URI", 8: "registeredID" };
+
+function ascii(b: Uint8Array): string | null {
+  for (const c of b) if (c < 0x21 || c > 0x7e) return null;
+  return Buffer.from(b).toString("latin1");
+}
