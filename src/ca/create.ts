@@ -1,0 +1,162 @@
+/**
+ * Root and subordinate CA certificates (RFC 5280 §4.2.1.9/§4.2.1.3): basicConstraints critical with
+ * CA:TRUE (a pathLen on subordinates; roots are unconstrained), keyUsage critical keyCertSign + cRLSign +
+ * digitalSignature, SKI and AKI. A child never outlives its parent and shares its key family.
+ */
+import { type KeyPair, generateKeyPair } from "../crypto/keys.js";
+import { createSigner } from "../crypto/signer.js";
+import { hex } from "../internal/der.js";
+import { systemNow, systemRandom } from "../internal/env.js";
+import { KeyError, ProfileError, ValidityError } from "../errors.js";
+import { certificatePem, encodeTbs, md5Hex, signTbs } from "../issue/certificate.js";
+import {
+  EKU_OIDS,
+  authorityKeyIdentifier,
+  basicConstraints,
+  extKeyUsage,
+  keyIdentifier,
+  keyUsage,
+  subjectKeyIdentifier,
+} from "../issue/extensions.js";
+import { encodeName, normalizeSubject } from "../issue/name.js";
+import { newSerial } from "../issue/serial.js";
+import { addMonths } from "../issue/validity.js";
+import type { CertificateAuthority, CreateCaParams, CreateSubCaParams } from "./types.js";
+
+const CA_KEY_USAGE = keyUsage(["digitalSignature", "keyCertSign", "cRLSign"]);
+const MAX_PATH_LEN = 16;
+
+async function keyFor(params: CreateCaParams): Promise<KeyPair> {
+  if (params.key) return params.key;
+  if (!params.algorithm) throw new KeyError("unsupported_algorithm", "give an algorithm or a key", { field: "algorithm" });
+  return generateKeyPair(params.algorithm, { allowLegacy: params.allowLegacy });
+}
+
+function checkSubject(params: CreateCaParams) {
+  const subject = normalizeSubject(params.subject ?? {});
+  if (!subject.commonName) throw new ProfileError("invalid_subject", "a CA needs a commonName", { field: "commonName" });
+  return subject;
+}
+
+function checkYears(years: unknown): number {
+  if (typeof years !== "number" || !Number.isSafeInteger(years) || years < 1 || years > 100) {
+    throw new ValidityError("invalid_validity", "years must be a whole number from 1 to 100", { field: "years" });
+  }
+  return years;
+}
+
+/** Maps CAS EKU names or dotted OIDs to OIDs. */
+export function resolveEkus(names: readonly string[]): string[] {
+  return names.map((n) => {
+    const known = EKU_OIDS[n];
+    if (known) return known;
+    if (/^[0-2](\.(0|[1-9][0-9]*)){2,}$/.test(n)) return n;
+    throw new ProfileError("invalid_extension", `unknown extended key usage "${n}"`, { field: "extendedKeyUsages" });
+  });
+}
+
+/**
+ * Creates a self-signed root CA.
+ * @example
+ * const root = await createRootCa({ subject: { commonName: "Example Root", organization: "Example" }, algorithm: "ECC_384", years: 20 });
+ */
+export async function createRootCa(params: CreateCaParams): Promise<CertificateAuthority> {
+  const subject = checkSubject(params);
+  const years = checkYears(params.years);
+  const key = await keyFor(params);
+  const now = new Date(Math.floor((params.now ?? systemNow()).getTime() / 1000) * 1000);
+  const serial = newSerial(params.random ?? systemRandom);
+  const name = encodeName(subject);
+  const ski = keyIdentifier(key.spki);
+  const signer = createSigner(key);
+  const notAfter = addMonths(now, 12 * years);
+  const tbs = encodeTbs({
+    serial,
+    signatureAlgorithm: signer.signatureAlgorithm.algorithmIdentifier,
+    issuerName: name,
+    notBefore: now,
+    notAfter,
+    subjectName: name,
+    spki: key.spki,
+    extensions: [basicConstraints({ ca: true }), CA_KEY_USAGE, subjectKeyIdentifier(ski), authorityKeyIdentifier(ski)],
+  });
+  const der = signTbs(tbs, signer);
+  return Object.freeze({
+    kind: "root",
+    certificateDer: der,
+    certificatePem: certificatePem(der),
+    key,
+    signer,
+    spec: key.spec,
+    subjectDer: name,
+    subject,
+    keyIdentifier: ski,
+    notBefore: now,
+    notAfter,
+    pathLen: null,
+    chainDer: [],
+    identifier: md5Hex(der),
+    serialNumber: hex(serial),
+  });
+}
+
+/**
+ * Creates a subordinate CA signed by `parent` (a root or another subordinate).
+ * @example
+ * const sub = await createSubCa(root, { subject: { commonName: "Issuing CA" }, algorithm: "ECC_256", years: 10 });
+ */
+export async function createSubCa(parent: CertificateAuthority, params: CreateSubCaParams): Promise<CertificateAuthority> {
+  const subject = checkSubject(params);
+  const years = checkYears(params.years);
+  const pathLen = params.pathLen ?? 0;
+  if (!Number.isSafeInteger(pathLen) || pathLen < 0 || pathLen > MAX_PATH_LEN) {
+    throw new ProfileError("invalid_extension", `pathLen must be a whole number from 0 to ${MAX_PATH_LEN}`, { field: "pathLen" });
+  }
+  if (parent.pathLen !== null && pathLen >= parent.pathLen) {
+    throw new ProfileError("invalid_extension", `the parent allows ${parent.pathLen} CA(s) below it; pathLen ${pathLen} is too long`, { field: "pathLen" });
+  }
+  const ekus = params.extendedKeyUsages?.length ? resolveEkus(params.extendedKeyUsages) : [];
+  const key = await keyFor(params);
+  if (key.spec.family !== parent.spec.family) {
+    throw new KeyError("family_mismatch", `a ${parent.spec.family} CA can only certify ${parent.spec.family} keys, not ${key.spec.family}`, { field: "algorithm" });
+  }
+  const now = new Date(Math.floor((params.now ?? systemNow()).getTime() / 1000) * 1000);
+  const notAfter = addMonths(now, 12 * years);
+  if (notAfter.getTime() > parent.notAfter.getTime()) {
+    throw new ValidityError("beyond_issuer", `a ${years}-year CA would expire after its parent (${parent.notAfter.toISOString()})`, { field: "years" });
+  }
+  const serial = newSerial(params.random ?? systemRandom);
+  const name = encodeName(subject);
+  const ski = keyIdentifier(key.spki);
+  const extensions = [basicConstraints({ ca: true, pathLen }), CA_KEY_USAGE];
+  if (ekus.length) extensions.push(extKeyUsage(ekus));
+  extensions.push(subjectKeyIdentifier(ski), authorityKeyIdentifier(parent.keyIdentifier));
+  const tbs = encodeTbs({
+    serial,
+    signatureAlgorithm: parent.signer.signatureAlgorithm.algorithmIdentifier,
+    issuerName: parent.subjectDer,
+    notBefore: now,
+    notAfter,
+    subjectName: name,
+    spki: key.spki,
+    extensions,
+  });
+  const der = signTbs(tbs, parent.signer);
+  return Object.freeze({
+    kind: "sub",
+    certificateDer: der,
+    certificatePem: certificatePem(der),
+    key,
+    signer: createSigner(key),
+    spec: key.spec,
+    subjectDer: name,
+    subject,
+    keyIdentifier: ski,
+    notBefore: now,
+    notAfter,
+    pathLen,
+    chainDer: [parent.certificateDer, ...parent.chainDer],
+    identifier: md5Hex(der),
+    serialNumber: hex(serial),
+  });
+}

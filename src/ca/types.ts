@@ -1,0 +1,52 @@
+import type { KeySpec, KeySpecName } from "../crypto/algorithms.js";
+import type { KeyPair } from "../crypto/keys.js";
+import type { Signer } from "../crypto/signer.js";
+import type { RandomSource } from "../internal/env.js";
+import type { SubjectParams } from "../types.js";
+
+/** A CA certificate with its key: the result of createRootCa / createSubCa / loadCa. */
+export interface CertificateAuthority {
+  readonly kind: "root" | "sub";
+  readonly certificateDer: Uint8Array;
+  readonly certificatePem: string;
+  readonly key: KeyPair;
+  readonly signer: Signer;
+  readonly spec: KeySpec;
+  /** The subject Name DER exactly as in the certificate (the issuer name of what it signs). */
+  readonly subjectDer: Uint8Array;
+  readonly subject: SubjectParams;
+  /** Subject key identifier (the AKI of what it signs). */
+  readonly keyIdentifier: Uint8Array;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** basicConstraints pathLenConstraint; null when unconstrained. */
+  readonly pathLen: number | null;
+  /** Issuer certificates from this CA's parent up to the root (empty for a root). */
+  readonly chainDer: readonly Uint8Array[];
+  /** Lowercase hex MD5 of the certificate DER (the CAS Identifier). */
+  readonly identifier: string;
+  /** Lowercase hex serial number. */
+  readonly serialNumber: string;
+}
+
+export interface CreateCaParams {
+  subject: SubjectParams;
+  /** CAS key spec of a new key ("RSA_2048", "ECC_256", "SM2_256", …); or pass `key`. */
+  algorithm?: KeySpecName | string;
+  /** An existing key pair to certify instead of generating one. */
+  key?: KeyPair;
+  /** Validity in whole years. */
+  years: number;
+  /** Accept RSA_1024 (refused by default). */
+  allowLegacy?: boolean;
+  /** Defaults to the clock (src/internal/env.ts). */
+  now?: Date;
+  random?: RandomSource;
+}
+
+export interface CreateSubCaParams extends CreateCaParams {
+  /** basicConstraints pathLenConstraint; defaults to 0 (may issue only leaves). */
+  pathLen?: number;
+  /** CAS names (any, serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning) or dotted OIDs. */
+  extendedKeyUsages?: string[];
+}

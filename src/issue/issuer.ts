@@ -1,0 +1,326 @@
+/**
+ * `Issuer.prepare(ca)` does all per-issuer work once — issuer name, AKI, signer, the constant
+ * extensions of each profile, the chain PEM — so that issuing a leaf is: serial, validity, subject,
+ * SANs, one signature. Mirrors CAS CreateServerCertificate[WithCsr] / CreateClientCertificate[WithCsr]
+ * (CAS-API.md §4.3, §6.3–6.6).
+ */
+import type { KeySpecName } from "../crypto/algorithms.js";
+import { type KeyPair, generateKeyPair } from "../crypto/keys.js";
+import type { Signer } from "../crypto/signer.js";
+import { isValidHostName, parseIpAddress } from "../csr/names.js";
+import { IssueError, KeyError, ProfileError } from "../errors.js";
+import { hex } from "../internal/der.js";
+import { type RandomSource, systemNow, systemRandom } from "../internal/env.js";
+import { toPem } from "../internal/pem.js";
+import type { CertificateAuthority } from "../ca/types.js";
+import type { CsrFacts, SanEntry, SubjectParams, ValidityParams } from "../types.js";
+import { certificatePem, encodeTbs, md5Hex, signTbs } from "./certificate.js";
+import {
+  EKU_OIDS,
+  authorityInfoAccess,
+  authorityKeyIdentifier,
+  basicConstraints,
+  crlDistributionPoint,
+  extKeyUsage,
+  generalName,
+  keyIdentifier,
+  keyUsage,
+  subjectAltName,
+  subjectKeyIdentifier,
+} from "./extensions.js";
+import { encodeName, normalizeSubject } from "./name.js";
+import { newSerial } from "./serial.js";
+import { caCertUrl, checkBaseUrl, crlUrl } from "./urls.js";
+import { resolveValidity } from "./validity.js";
+
+export interface IssuerOptions {
+  /** Base URL for CRL distribution points (`<base>/crl/<caIdentifier>.crl`). Needed for `enableCrl`. */
+  crlBaseUrl?: string;
+  /** Base URL for the AIA caIssuers pointer (`<base>/ca/<caIdentifier>.crt`); none when absent. */
+  aiaBaseUrl?: string;
+  /** Clock; defaults to the system clock. */
+  now?: () => Date;
+  /** Random source for serials; defaults to the system RNG. */
+  random?: RandomSource;
+}
+
+/** Subject fields a request may set besides the CSR's CN. */
+export type SubjectOverrides = Omit<SubjectParams, "commonName">;
+
+interface CommonParams extends ValidityParams {
+  subject?: SubjectOverrides;
+  /** Adds the CRL distribution point (CAS EnableCrl). */
+  enableCrl?: boolean;
+}
+
+export interface ServerFromCsrParams extends CommonParams {
+  /** Extra SANs: DNS names and IP addresses, comma-separated or as a list (CAS Domain). */
+  domain?: string | string[];
+}
+
+export interface ServerParams extends ServerFromCsrParams {
+  commonName: string;
+  /** CAS key spec of the key to generate; its family must be the CA's. */
+  algorithm: KeySpecName | string;
+}
+
+export interface ClientFromCsrParams extends CommonParams {
+  /** CAS SanType: 1 e-mail, 6 URI. */
+  sanType?: 1 | 6;
+  /** Comma-separated values of that type (CAS SanValue). */
+  sanValue?: string;
+  /** Overrides the CSR's CN. */
+  commonName?: string;
+}
+
+export interface ClientParams extends ClientFromCsrParams {
+  algorithm: KeySpecName | string;
+}
+
+export interface IssueResult {
+  certificatePem: string;
+  certificateDer: Uint8Array;
+  /** The leaf's issuer up to the root, PEM, issuer first. */
+  chainPem: string;
+  /** Lowercase hex MD5 of the DER (the CAS Identifier). */
+  identifier: string;
+  /** Lowercase hex. */
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  subject: SubjectParams;
+  sans: SanEntry[];
+  certificateType: "SERVER" | "CLIENT";
+  keyFamily: CsrFacts["keyFamily"];
+  keySize: number;
+  /** Present only when caskit generated the key (server()/client()). */
+  keyPair?: KeyPair;
+}
+
+/** What the CRL builder needs from an issuer. */
+export interface CrlSigner {
+  nameDer: Uint8Array;
+  keyIdentifier: Uint8Array;
+  signer: Signer;
+}
+
+interface LeafRequest {
+  spki: Uint8Array;
+  keyFamily: CsrFacts["keyFamily"];
+  keySize: number;
+  subject: SubjectParams;
+  sans: SanEntry[];
+  profile: "SERVER" | "CLIENT";
+  validity: ValidityParams;
+  enableCrl: boolean;
+}
+
+export class Issuer {
+  readonly ca: CertificateAuthority;
+  readonly crlSigner: CrlSigner;
+  readonly chainPem: string;
+  readonly #now: () => Date;
+  readonly #random: RandomSource;
+  readonly #prefix: { SERVER: Uint8Array[]; CLIENT: Uint8Array[] };
+  readonly #aki: Uint8Array;
+  readonly #cdp: Uint8Array | null;
+  readonly #aia: Uint8Array | null;
+
+  private constructor(ca: CertificateAuthority, options: IssuerOptions) {
+    if (ca.kind !== "sub") throw new IssueError("root_cannot_issue_leaf", "only a subordinate CA issues server and client certificates (CAS)");
+    this.ca = ca;
+    this.#now = options.now ?? systemNow;
+    this.#random = options.random ?? systemRandom;
+    this.crlSigner = Object.freeze({ nameDer: ca.subjectDer, keyIdentifier: ca.keyIdentifier, signer: ca.signer });
+    this.chainPem = [ca.certificateDer, ...ca.chainDer].map((d) => toPem("CERTIFICATE", d)).join("");
+    const rsa = ca.spec.family === "RSA";
+    const bc = basicConstraints({ ca: false });
+    // RSA keys may encrypt the TLS pre-master secret; EC and SM2 keys never do (RFC 5480 §3).
+    const ku = keyUsage(rsa ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"]);
+    this.#prefix = {
+      SERVER: [bc, ku, extKeyUsage([EKU_OIDS.serverAuth as string])],
+      CLIENT: [bc, ku, extKeyUsage([EKU_OIDS.clientAuth as string])],
+    };
+    this.#aki = authorityKeyIdentifier(ca.keyIdentifier);
+    this.#cdp = options.crlBaseUrl ? crlDistributionPoint(crlUrl(checkBaseUrl(options.crlBaseUrl, "crlBaseUrl"), ca.identifier)) : null;
+    this.#aia = options.aiaBaseUrl ? authorityInfoAccess(caCertUrl(checkBaseUrl(options.aiaBaseUrl, "aiaBaseUrl"), ca.identifier)) : null;
+  }
+
+  /** Prepares a subordinate CA for issuing. */
+  static prepare(ca: CertificateAuthority, options: IssuerOptions = {}): Issuer {
+    return new Issuer(ca, options);
+  }
+
+  /**
+   * A server certificate for a parsed CSR (CreateServerCertificateWithCsr).
+   * @example
+   * const leaf = issuer.serverFromCsr(parseCsr(pem), { domain: "www.example.com,10.0.0.7", days: 90 });
+   */
+  serverFromCsr(csr: CsrFacts, params: ServerFromCsrParams): IssueResult {
+    const subject = this.#subject(csr.cn ?? undefined, params.subject, csr.subjectFields);
+    const sans = serverSans(subject.commonName, csr.sans, params.domain);
+    return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "SERVER", validity: params, enableCrl: !!params.enableCrl });
+  }
+
+  /** A server certificate with a key generated here (CreateServerCertificate). */
+  async server(params: ServerParams): Promise<IssueResult> {
+    if (!params.commonName) throw new ProfileError("invalid_subject", "commonName is required", { field: "commonName" });
+    const subject = this.#subject(params.commonName, params.subject, {});
+    const sans = serverSans(subject.commonName, [], params.domain);
+    this.#checkValidityEarly(params);
+    const keyPair = await this.#generate(params.algorithm);
+    const r = this.#issue({ spki: keyPair.spki, keyFamily: keyPair.spec.family, keySize: keyPair.spec.bits, subject, sans, profile: "SERVER", validity: params, enableCrl: !!params.enableCrl });
+    return { ...r, keyPair };
+  }
+
+  /** A client certificate for a parsed CSR (CreateClientCertificateWithCsr). */
+  clientFromCsr(csr: CsrFacts, params: ClientFromCsrParams): IssueResult {
+    const subject = this.#subject(params.commonName ?? csr.cn ?? undefined, params.subject, csr.subjectFields);
+    const sans = clientSans(params.sanType, params.sanValue);
+    return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl });
+  }
+
+  /** A client certificate with a key generated here (CreateClientCertificate). */
+  async client(params: ClientParams): Promise<IssueResult> {
+    const subject = this.#subject(params.commonName, params.subject, {});
+    const sans = clientSans(params.sanType, params.sanValue);
+    this.#checkValidityEarly(params);
+    const keyPair = await this.#generate(params.algorithm);
+    const r = this.#issue({ spki: keyPair.spki, keyFamily: keyPair.spec.family, keySize: keyPair.spec.bits, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl });
+    return { ...r, keyPair };
+  }
+
+  /** CN from the request; O/OU/C/ST/L from the overrides, else the CSR; ST and L else the CA's. */
+  #subject(cn: string | undefined, overrides: SubjectOverrides | undefined, fromCsr: SubjectParams): SubjectParams {
+    const o = normalizeSubject({ ...(overrides ?? {}), commonName: undefined });
+    const c = normalizeSubject({ ...fromCsr, commonName: undefined });
+    return normalizeSubject({
+      commonName: cn,
+      organization: o.organization ?? c.organization,
+      organizationalUnit: o.organizationalUnit ?? c.organizationalUnit,
+      country: o.country ?? c.country,
+      state: o.state ?? c.state ?? this.ca.subject.state,
+      locality: o.locality ?? c.locality ?? this.ca.subject.locality,
+    });
+  }
+
+  /** Refuses a bad validity before spending time on key generation. */
+  #checkValidityEarly(v: ValidityParams): void {
+    resolveValidity(v, { now: this.#now(), issuerNotAfter: this.ca.notAfter });
+  }
+
+  async #generate(algorithm: string): Promise<KeyPair> {
+    const key = await generateKeyPair(algorithm);
+    if (key.spec.family !== this.ca.spec.family) throw familyMismatch(this.ca, key.spec.family);
+    return key;
+  }
+
+  #issue(req: LeafRequest): IssueResult {
+    const ca = this.ca;
+    if (req.keyFamily !== ca.spec.family) throw familyMismatch(ca, req.keyFamily);
+    const { notBefore, notAfter } = resolveValidity(req.validity, { now: this.#now(), issuerNotAfter: ca.notAfter });
+    if (req.enableCrl && !this.#cdp) throw new ProfileError("invalid_url", "enableCrl needs the issuer prepared with a crlBaseUrl", { field: "enableCrl" });
+    const serial = newSerial(this.#random);
+    const subjectName = encodeName(req.subject);
+    const extensions = [...this.#prefix[req.profile], subjectKeyIdentifier(keyIdentifier(req.spki)), this.#aki];
+    if (req.sans.length) {
+      const names = req.sans.map((s) => (s.type === "ip" ? generalName({ type: "ip", bytes: (parseIpAddress(s.value) as { bytes: Uint8Array }).bytes }) : generalName(s)));
+      extensions.push(subjectAltName(names, req.subject.commonName === undefined && Object.keys(req.subject).length === 0));
+    } else if (Object.keys(req.subject).length === 0) {
+      throw new ProfileError("invalid_subject", "the certificate would name nothing: no subject and no subjectAltName", { field: "commonName" });
+    }
+    if (req.enableCrl && this.#cdp) extensions.push(this.#cdp);
+    if (this.#aia) extensions.push(this.#aia);
+    const tbs = encodeTbs({
+      serial,
+      signatureAlgorithm: ca.signer.signatureAlgorithm.algorithmIdentifier,
+      issuerName: ca.subjectDer,
+      notBefore,
+      notAfter,
+      subjectName,
+      spki: req.spki,
+      extensions,
+    });
+    const der = signTbs(tbs, ca.signer);
+    return {
+      certificatePem: certificatePem(der),
+      certificateDer: der,
+      chainPem: this.chainPem,
+      identifier: md5Hex(der),
+      serialNumber: hex(serial),
+      notBefore,
+      notAfter,
+      subject: req.subject,
+      sans: req.sans,
+      certificateType: req.profile,
+      keyFamily: req.keyFamily,
+      keySize: req.keySize,
+    };
+  }
+}
+
+function familyMismatch(ca: CertificateAuthority, family: string): KeyError {
+  return new KeyError("family_mismatch", `a ${ca.spec.family} CA issues only ${ca.spec.family} keys; this key is ${family}`, { field: "algorithm" });
+}
+
+/** Splits CAS's comma-separated lists. */
+function splitList(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/**
+ * Server SANs: the CN (when it is a host name or an IP), the CSR's own SANs, then each Domain entry —
+ * deduplicated case-insensitively in that order. A CSR's requested SANs are kept: dropping them would
+ * issue something other than what was asked (CSR-POLICY.md "Names").
+ */
+export function serverSans(cn: string | undefined, csrSans: CsrFacts["sans"], domain: string | string[] | undefined): SanEntry[] {
+  const out: SanEntry[] = [];
+  const seen = new Set<string>();
+  const add = (raw: string, field: string, strict: boolean) => {
+    const ip = parseIpAddress(raw);
+    let entry: SanEntry | null = null;
+    if (ip) entry = { type: "ip", value: ip.text };
+    else if (isValidHostName(raw)) entry = { type: "dns", value: raw.toLowerCase() };
+    if (!entry) {
+      if (strict) throw new ProfileError("invalid_name", `"${raw.slice(0, 80)}" is not a valid DNS name or IP address`, { field });
+      return;
+    }
+    const key = `${entry.type}:${entry.value}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(entry);
+    }
+  };
+  if (cn) add(cn, "commonName", false);
+  for (const s of csrSans) add(s.value, "csr", true);
+  for (const d of splitList(domain)) add(d, "domain", true);
+  return out;
+}
+
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/;
+
+/** Client SANs from CAS SanType (1 e-mail, 6 URI) and SanValue. */
+export function clientSans(sanType: number | undefined, sanValue: string | undefined): SanEntry[] {
+  const values = splitList(sanValue);
+  if (sanType === undefined) {
+    if (values.length) throw new ProfileError("invalid_san", "sanValue needs a sanType (1 e-mail, 6 URI)", { field: "sanType" });
+    return [];
+  }
+  if (sanType !== 1 && sanType !== 6) throw new ProfileError("invalid_san", "sanType must be 1 (e-mail) or 6 (URI)", { field: "sanType" });
+  if (!values.length) throw new ProfileError("invalid_san", "sanType needs at least one sanValue", { field: "sanValue" });
+  return values.map((v) => {
+    if (sanType === 1) {
+      if (!EMAIL.test(v) || v.length > 254) throw new ProfileError("invalid_san", `"${v.slice(0, 80)}" is not an e-mail address`, { field: "sanValue" });
+      return { type: "email" as const, value: v };
+    }
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      throw new ProfileError("invalid_san", `"${v.slice(0, 80)}" is not a URI`, { field: "sanValue" });
+    }
+    if (!/^[\x21-\x7e]+$/.test(v) || !u.protocol) throw new ProfileError("invalid_san", `"${v.slice(0, 80)}" is not an ASCII URI`, { field: "sanValue" });
+    return { type: "uri" as const, value: v };
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * The public URLs certificates point to. The HTTP server serves exactly these paths, so they are
+ * built in one place: `<crlBase>/crl/<caIdentifier>.crl` (DER CRL) and `<aiaBase>/ca/<caIdentifier>.crt`
+ * (DER CA certificate).
+ */
+import { ProfileError } from "../errors.js";
+
+export function checkBaseUrl(url: string, field: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ProfileError("invalid_url", `${field} is not a URL`, { field });
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new ProfileError("invalid_url", `${field} must be http or https`, { field });
+  if (u.search || u.hash) throw new ProfileError("invalid_url", `${field} must not have a query or fragment`, { field });
+  return url.replace(/\/+$/, "");
+}
+
+export const crlUrl = (base: string, caIdentifier: string): string => `${base}/crl/${caIdentifier}.crl`;
+export const caCertUrl = (base: string, caIdentifier: string): string => `${base}/ca/${caIdentifier}.crt`;
