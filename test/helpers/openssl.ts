@@ -1,5 +1,5 @@
 /** Runs the OpenSSL 3 CLI — the independent judge of what caskit makes. */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,13 +12,8 @@ export interface OpensslResult {
 
 /** Runs `openssl …args`; never throws on a non-zero exit (tests assert on `ok`). */
 export function openssl(args: string[], options: { cwd?: string; input?: string | Uint8Array } = {}): OpensslResult {
-  try {
-    const stdout = execFileSync("openssl", args, { cwd: options.cwd, input: options.input, stdio: ["pipe", "pipe", "pipe"] }).toString();
-    return { ok: true, stdout, stderr: "" };
-  } catch (e) {
-    const err = e as { stdout?: Buffer; stderr?: Buffer };
-    return { ok: false, stdout: err.stdout?.toString() ?? "", stderr: err.stderr?.toString() ?? "" };
-  }
+  const r = spawnSync("openssl", args, { cwd: options.cwd, input: options.input, maxBuffer: 256 * 1024 * 1024 });
+  return { ok: r.status === 0, stdout: r.stdout?.toString() ?? "", stderr: r.stderr?.toString() ?? "" };
 }
 
 /** Runs openssl and throws with its stderr when it fails (for fixture set-up). */
