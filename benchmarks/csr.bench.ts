@@ -27,7 +27,7 @@ const CASES: Case[] = [
 function makeCsr(dir: string, c: Case): Uint8Array {
   const key = join(dir, `${c.label}.key`);
   const csr = join(dir, `${c.label}.csr`);
-  execFileSync("openssl", ["genpkey", ...c.keyArgs, "-out", key]);
+  execFileSync("openssl", ["genpkey", ...c.keyArgs, "-out", key], { stdio: "ignore" });
   execFileSync("openssl", ["req", "-new", "-key", key, "-subj", "/CN=bench.example.com/O=caskit", `-${c.digest}`, "-addext", "subjectAltName=DNS:bench.example.com,DNS:www.bench.example.com,IP:10.0.0.1", "-outform", "DER", "-out", csr]);
   return new Uint8Array(readFileSync(csr));
 }

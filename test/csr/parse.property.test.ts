@@ -75,7 +75,7 @@ describe("parseCsr on hostile input (property)", () => {
     }
     judge(deep);
     // Definite lengths, nested: 30 len 30 len … built inside out.
-    let nested = Uint8Array.of(0x05, 0x00);
+    let nested: Uint8Array = Uint8Array.of(0x05, 0x00);
     for (let i = 0; i < 200; i++) nested = B.name(nested);
     judge(nested);
   });

@@ -1,0 +1,31 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import * as caskit from "../src/index.js";
+
+describe("the public barrel", () => {
+  it("exports the documented entry points", () => {
+    for (const name of ["parseCsr", "createRootCa", "createSubCa", "loadCa", "Issuer", "buildCrl", "generateKeyPair", "importPrivateKey", "exportPrivateKeyPem", "CsrError", "keySpec"]) {
+      expect(typeof (caskit as Record<string, unknown>)[name]).toBe("function");
+    }
+  });
+});
+
+describe("boundaries (STYLE.md §5)", () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+    });
+  const src = join(import.meta.dirname, "../src");
+  it("only src/internal/env.ts reads the clock or the system RNG", () => {
+    const offenders = files(src)
+      .filter((f) => !f.endsWith(join("internal", "env.ts")))
+      .filter((f) => /new Date\(\)|Date\.now\(|randomBytes|getRandomValues/.test(readFileSync(f, "utf8")));
+    expect(offenders).toEqual([]);
+  });
+  it("the core never touches the disk, the network or processes", () => {
+    const offenders = files(src).filter((f) => /from "node:(fs|http|https|child_process)"/.test(readFileSync(f, "utf8")));
+    expect(offenders).toEqual([]);
+  });
+});
