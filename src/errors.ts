@@ -24,54 +24,53 @@ export class CaskitError<C extends string = string> extends Error {
   }
 }
 
-/** The ten refusal categories of ../shared/CSR-POLICY.md, one-to-one. */
-export type CsrErrorCode =
-  | "too_large"
-  | "parse_error"
-  | "trailing_data"
-  | "unsupported_key"
-  | "weak_key"
-  | "unsupported_signature"
-  | "bad_signature"
-  | "bad_subject"
-  | "missing_cn"
-  | "bad_name";
+/**
+ * Every code of every error class, as data: docs/errors.md is checked against this table by a test,
+ * and the service's CAS error table will be keyed by it.
+ */
+export const ERROR_CODES = {
+  /** The ten refusal categories of ../shared/CSR-POLICY.md, one-to-one. */
+  CsrError: [
+    "too_large",
+    "parse_error",
+    "trailing_data",
+    "unsupported_key",
+    "weak_key",
+    "unsupported_signature",
+    "bad_signature",
+    "bad_subject",
+    "missing_cn",
+    "bad_name",
+  ],
+  KeyError: ["unsupported_algorithm", "bad_key", "bad_passphrase", "family_mismatch"],
+  ValidityError: ["missing_validity", "invalid_validity", "beyond_issuer"],
+  ProfileError: ["invalid_subject", "invalid_name", "invalid_san", "invalid_extension", "invalid_url"],
+  IssueError: ["not_a_ca", "root_cannot_issue_leaf", "issuer_key_mismatch"],
+  RevokeError: ["invalid_entry", "invalid_crl_params"],
+} as const;
+
+export type CsrErrorCode = (typeof ERROR_CODES.CsrError)[number];
 
 /** A certificate signing request was refused. `code` is one of the policy's ten categories. */
 export class CsrError extends CaskitError<CsrErrorCode> {}
 
-export type KeyErrorCode =
-  | "unsupported_algorithm" // a key spec caskit does not know, or refuses (RSA_1024 without legacy)
-  | "bad_key" // key bytes that cannot be read
-  | "bad_passphrase" // encrypted key that the passphrase does not open
-  | "family_mismatch"; // a child key whose family differs from the issuer's
+export type KeyErrorCode = (typeof ERROR_CODES.KeyError)[number];
 /** Key generation, import or export failed, or a key does not fit its use. */
 export class KeyError extends CaskitError<KeyErrorCode> {}
 
-export type ValidityErrorCode =
-  | "missing_validity" // none of Days/Months/Years/BeforeTime+AfterTime
-  | "invalid_validity" // non-positive, non-integer, half a pair, notBefore >= notAfter
-  | "beyond_issuer"; // the certificate would outlive its issuer
+export type ValidityErrorCode = (typeof ERROR_CODES.ValidityError)[number];
 /** The requested validity period is absent, malformed or exceeds the issuer's. */
 export class ValidityError extends CaskitError<ValidityErrorCode> {}
 
-export type ProfileErrorCode =
-  | "invalid_subject" // a subject field breaks X.520 bounds or is empty where required
-  | "invalid_name" // a Domain / SAN entry that is not a valid host name or IP
-  | "invalid_san" // a client SanType/SanValue that is malformed
-  | "invalid_extension" // an unknown EKU name or malformed OID, a bad path length
-  | "invalid_url"; // a CRL/AIA base URL that is not http(s)
+export type ProfileErrorCode = (typeof ERROR_CODES.ProfileError)[number];
 /** The request asks for a certificate the profile cannot make. */
 export class ProfileError extends CaskitError<ProfileErrorCode> {}
 
-export type IssueErrorCode =
-  | "not_a_ca" // issuer certificate is not a CA
-  | "root_cannot_issue_leaf" // CAS: only subordinate CAs issue leaves
-  | "issuer_key_mismatch"; // the signer's public key is not the CA certificate's
+export type IssueErrorCode = (typeof ERROR_CODES.IssueError)[number];
 /** The issuer cannot sign this certificate. */
 export class IssueError extends CaskitError<IssueErrorCode> {}
 
-export type RevokeErrorCode = "invalid_entry" | "invalid_crl_params";
+export type RevokeErrorCode = (typeof ERROR_CODES.RevokeError)[number];
 /** A revocation entry or CRL parameter is invalid. */
 export class RevokeError extends CaskitError<RevokeErrorCode> {}
 

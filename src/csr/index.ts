@@ -5,3 +5,4 @@
 export { parseCsr, type ParseCsrOptions } from "./parse.js";
 export { MAX_CSR_BYTES } from "./armor.js";
 export { isValidHostName, parseIpAddress, formatIpAddress, type IpAddress } from "./names.js";
+export { createCsr, type CreateCsrParams, type CsrResult } from "./create.js";
