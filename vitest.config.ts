@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores on CI: forks keep native modules (better-sqlite3) isolated per file.
     pool: "forks",
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });
