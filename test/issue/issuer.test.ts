@@ -1,6 +1,6 @@
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSubCa } from "../../src/ca/index.js";
 import { parseCsr } from "../../src/csr/index.js";
 import { CaskitError } from "../../src/errors.js";
@@ -10,6 +10,7 @@ import { SM2_SIGOPT, type Hierarchy, hierarchy, opensslCsr, opensslKey } from ".
 import { tempDir } from "../helpers/openssl.js";
 
 const tmp = tempDir("caskit-issuer-");
+afterAll(() => tmp.remove());
 let ec: Hierarchy;
 let csr: CsrFacts;
 let rsaCsr: CsrFacts;
