@@ -1,0 +1,408 @@
+/**
+ * The store over SQL, shared by both adapters: the same statements (with `?` placeholders; the
+ * PostgreSQL driver numbers them), the same row mapping, the same key encryption. Adapters supply only
+ * a Driver: connections, transactions and error translation.
+ */
+import { StoreError } from "./errors.js";
+import { KeyVault } from "./crypto-at-rest.js";
+import { type Dialect, MIGRATIONS, migrationSql } from "./migrations/index.js";
+import type {
+  AccessKeyRecord,
+  AuditRecord,
+  CaRecord,
+  CertificateRecord,
+  CrlRecord,
+  Page,
+  Store,
+  StoreTx,
+  TenantRecord,
+} from "./port.js";
+
+export type Row = Record<string, unknown>;
+
+export interface SqlConn {
+  /** Returns the number of rows changed. */
+  run(sql: string, params?: unknown[]): Promise<number>;
+  all(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface Driver {
+  readonly dialect: Dialect;
+  /** Runs `fn` in one transaction on one connection (writers serialize; see each adapter). */
+  withTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T>;
+  /** Several statements at once (migrations), inside the current transaction connection. */
+  execScript(c: SqlConn, sql: string): Promise<void>;
+  /** Takes a cross-process lock for the rest of the transaction (migrations). */
+  lockForMigration(c: SqlConn): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Master passphrase; falls back to CASKIT_MASTER_PASSPHRASE, then the file in CASKIT_MASTER_PASSPHRASE_FILE. */
+  passphrase?: string;
+  /** Development only: run with a fixed, publicly known key. Also CASKIT_DEV_INSECURE_NO_PASSPHRASE=1. */
+  devInsecure?: boolean;
+}
+
+const DEV_PASSPHRASE = "caskit-DEVELOPMENT-ONLY-insecure-passphrase";
+let warned = false;
+
+/** Resolves the master passphrase, or refuses to go on without one. */
+export async function resolvePassphrase(o: OpenOptions): Promise<string> {
+  if (o.passphrase) return o.passphrase;
+  const env = process.env.CASKIT_MASTER_PASSPHRASE;
+  if (env) return env;
+  const file = process.env.CASKIT_MASTER_PASSPHRASE_FILE;
+  if (file) {
+    const { readFile } = await import("node:fs/promises");
+    const text = (await readFile(file, "utf8")).replace(/\r?\n$/, "");
+    if (text) return text;
+  }
+  if (o.devInsecure || process.env.CASKIT_DEV_INSECURE_NO_PASSPHRASE === "1") {
+    if (!warned) {
+      warned = true;
+      process.stderr.write("caskit: WARNING: CASKIT_DEV_INSECURE_NO_PASSPHRASE — private keys are encrypted with a public development key\n");
+    }
+    return DEV_PASSPHRASE;
+  }
+  throw new StoreError(
+    "no_passphrase",
+    "no master passphrase: set CASKIT_MASTER_PASSPHRASE or CASKIT_MASTER_PASSPHRASE_FILE (or, for development only, CASKIT_DEV_INSECURE_NO_PASSPHRASE=1)",
+  );
+}
+
+const num = (v: unknown): number => Number(v);
+const date = (v: unknown): Date => new Date(Number(v));
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(Number(v)));
+const bytes = (v: unknown): Uint8Array => new Uint8Array(v as Buffer);
+const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
+
+/** Applies pending migrations under a cross-process lock; refuses a newer schema than this code knows. */
+async function migrate(driver: Driver): Promise<void> {
+  await driver.withTransaction(async (c) => {
+    await driver.lockForMigration(c);
+    await c.run("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+    const done = new Set((await c.all("SELECT version FROM schema_migrations")).map((r) => num(r.version)));
+    const known = Math.max(...MIGRATIONS.map((m) => m.version));
+    const newest = Math.max(0, ...done);
+    if (newest > known) throw new StoreError("migration", `the store has schema version ${newest}; this caskit knows up to ${known}. Upgrade caskit.`);
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await driver.execScript(c, migrationSql(m, driver.dialect));
+      await c.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [m.version, m.name, Date.now()]);
+    }
+  });
+}
+
+async function openVault(driver: Driver, passphrase: string): Promise<KeyVault> {
+  return driver.withTransaction(async (c) => {
+    await driver.lockForMigration(c);
+    const rows = await c.all("SELECT key, value FROM store_meta WHERE key IN ('vault_salt', 'vault_check')");
+    const meta = Object.fromEntries(rows.map((r) => [r.key as string, bytes(r.value)]));
+    if (meta.vault_salt && meta.vault_check) return KeyVault.open(passphrase, { salt: meta.vault_salt, check: meta.vault_check });
+    const { vault, meta: fresh } = KeyVault.create(passphrase);
+    await c.run("INSERT INTO store_meta (key, value) VALUES (?, ?), (?, ?)", ["vault_salt", Buffer.from(fresh.salt), "vault_check", Buffer.from(fresh.check)]);
+    return vault;
+  });
+}
+
+/** Opens a store over a driver: migrations, then the key vault. */
+export async function openSqlStore(driver: Driver, options: OpenOptions): Promise<Store> {
+  try {
+    const passphrase = await resolvePassphrase(options);
+    await migrate(driver);
+    const vault = await openVault(driver, passphrase);
+    return new SqlStore(driver, vault);
+  } catch (e) {
+    await driver.close();
+    throw e;
+  }
+}
+
+class SqlStore implements Store {
+  readonly kind: Store["kind"];
+  readonly #driver: Driver;
+  readonly #vault: KeyVault;
+  constructor(driver: Driver, vault: KeyVault) {
+    this.#driver = driver;
+    this.#vault = vault;
+    this.kind = driver.dialect;
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.#driver.withTransaction((c) => fn(repos(c, this.#vault)));
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    return this.#driver.withTransaction(async (c) => {
+      const out: Record<string, number> = {};
+      for (const t of ["tenants", "access_keys", "cas", "certificates", "crls", "audit_log"]) {
+        const [r] = await c.all(`SELECT COUNT(*) AS n FROM ${t}`);
+        out[t] = num(r?.n);
+      }
+      return out;
+    });
+  }
+
+  close(): Promise<void> {
+    return this.#driver.close();
+  }
+}
+
+function repos(c: SqlConn, vault: KeyVault): StoreTx {
+  const toCa = (r: Row): CaRecord => ({
+    id: r.id as string,
+    tenantId: r.tenant_id as string,
+    parentId: (r.parent_id as string | null) ?? null,
+    kind: r.kind as CaRecord["kind"],
+    status: r.status as CaRecord["status"],
+    certificatePem: r.certificate_pem as string,
+    chainPem: r.chain_pem as string,
+    keyPkcs8: new Uint8Array(vault.open(bytes(r.key_enc), `ca:${r.id}`)),
+    subject: JSON.parse(r.subject as string),
+    serialNumber: r.serial_number as string,
+    algorithm: r.algorithm as string,
+    keySize: num(r.key_size),
+    signAlgorithm: r.sign_algorithm as string,
+    notBefore: date(r.not_before),
+    notAfter: date(r.not_after),
+    years: num(r.years),
+    pathLen: r.path_len === null || r.path_len === undefined ? null : num(r.path_len),
+    crlEnabled: num(r.crl_enabled) === 1,
+    crlDays: num(r.crl_days),
+    createdAt: date(r.created_at),
+    revokedAt: dateOrNull(r.revoked_at),
+  });
+  const toCert = (r: Row): CertificateRecord => ({
+    id: r.id as string,
+    tenantId: r.tenant_id as string,
+    issuerId: r.issuer_id as string,
+    serialNumber: r.serial_number as string,
+    certificateType: r.certificate_type as CertificateRecord["certificateType"],
+    status: r.status as CertificateRecord["status"],
+    certificatePem: r.certificate_pem as string,
+    subject: JSON.parse(r.subject as string),
+    sans: JSON.parse(r.sans as string),
+    notBefore: date(r.not_before),
+    notAfter: date(r.not_after),
+    algorithm: r.algorithm as string,
+    keySize: num(r.key_size),
+    signAlgorithm: r.sign_algorithm as string,
+    sha256: r.sha256 as string,
+    keyPkcs8: r.key_enc ? new Uint8Array(vault.open(bytes(r.key_enc), `cert:${r.id}`)) : null,
+    tags: JSON.parse(r.tags as string),
+    createdAt: date(r.created_at),
+    revokedAt: dateOrNull(r.revoked_at),
+    revokeReason: (r.revoke_reason as string | null) ?? null,
+  });
+  const certFilter = (tenantId: string, f?: { status?: string; id?: string }) => {
+    const where = ["tenant_id = ?"];
+    const params: unknown[] = [tenantId];
+    if (f?.status) {
+      where.push("status = ?");
+      params.push(f.status);
+    }
+    if (f?.id) {
+      where.push("id = ?");
+      params.push(f.id);
+    }
+    return { where: where.join(" AND "), params };
+  };
+
+  return {
+    tenants: {
+      async create(t: TenantRecord) {
+        await c.run("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)", [t.id, t.name, t.createdAt.getTime()]);
+      },
+      async get(id) {
+        const [r] = await c.all("SELECT * FROM tenants WHERE id = ?", [id]);
+        return r ? { id: r.id as string, name: r.name as string, createdAt: date(r.created_at) } : null;
+      },
+    },
+    accessKeys: {
+      async create(k: AccessKeyRecord) {
+        await c.run("INSERT INTO access_keys (id, tenant_id, secret_enc, status, created_at) VALUES (?, ?, ?, ?, ?)", [
+          k.id,
+          k.tenantId,
+          Buffer.from(vault.seal(Buffer.from(k.secret), `ak:${k.id}`)),
+          k.status,
+          k.createdAt.getTime(),
+        ]);
+      },
+      async get(id) {
+        const [r] = await c.all("SELECT * FROM access_keys WHERE id = ?", [id]);
+        return r ? toKey(r) : null;
+      },
+      async list(tenantId) {
+        const rows = tenantId ? await c.all("SELECT * FROM access_keys WHERE tenant_id = ? ORDER BY created_at, id", [tenantId]) : await c.all("SELECT * FROM access_keys ORDER BY created_at, id");
+        return rows.map(toKey);
+      },
+      async setStatus(id, status) {
+        return (await c.run("UPDATE access_keys SET status = ? WHERE id = ?", [status, id])) > 0;
+      },
+    },
+    cas: {
+      async insert(ca: CaRecord) {
+        await c.run(
+          `INSERT INTO cas (id, tenant_id, parent_id, kind, status, certificate_pem, chain_pem, key_enc, subject, serial_number, algorithm,
+             key_size, sign_algorithm, not_before, not_after, years, path_len, crl_enabled, crl_days, created_at, revoked_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            ca.id,
+            ca.tenantId,
+            ca.parentId,
+            ca.kind,
+            ca.status,
+            ca.certificatePem,
+            ca.chainPem,
+            Buffer.from(vault.seal(ca.keyPkcs8, `ca:${ca.id}`)),
+            JSON.stringify(ca.subject),
+            ca.serialNumber,
+            ca.algorithm,
+            ca.keySize,
+            ca.signAlgorithm,
+            ca.notBefore.getTime(),
+            ca.notAfter.getTime(),
+            ca.years,
+            ca.pathLen,
+            ca.crlEnabled ? 1 : 0,
+            ca.crlDays,
+            ca.createdAt.getTime(),
+            ms(ca.revokedAt),
+          ],
+        );
+      },
+      async get(tenantId, id) {
+        const [r] = await c.all("SELECT * FROM cas WHERE tenant_id = ? AND id = ?", [tenantId, id]);
+        return r ? toCa(r) : null;
+      },
+      async list(tenantId, page: Page) {
+        return (await c.all("SELECT * FROM cas WHERE tenant_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?", [tenantId, page.limit, page.offset])).map(toCa);
+      },
+      async count(tenantId) {
+        const [r] = await c.all("SELECT COUNT(*) AS n FROM cas WHERE tenant_id = ?", [tenantId]);
+        return num(r?.n);
+      },
+      async setStatus(id, status, at) {
+        await c.run("UPDATE cas SET status = ?, revoked_at = ? WHERE id = ?", [status, status === "REVOKE" ? at.getTime() : null, id]);
+      },
+      async takeCrlNumber(id) {
+        // One UPDATE … RETURNING: the row lock makes concurrent takers serialize (both dialects).
+        const [r] = await c.all("UPDATE cas SET next_crl_number = next_crl_number + 1 WHERE id = ? RETURNING next_crl_number - 1 AS n", [id]);
+        if (!r) throw new StoreError("conflict", `no CA ${id}`);
+        return BigInt(r.n as number | string);
+      },
+    },
+    certificates: {
+      async insert(x: CertificateRecord) {
+        await c.run(
+          `INSERT INTO certificates (id, tenant_id, issuer_id, serial_number, certificate_type, status, certificate_pem, subject, sans,
+             not_before, not_after, algorithm, key_size, sign_algorithm, sha256, key_enc, tags, created_at, revoked_at, revoke_reason)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            x.id,
+            x.tenantId,
+            x.issuerId,
+            x.serialNumber,
+            x.certificateType,
+            x.status,
+            x.certificatePem,
+            JSON.stringify(x.subject),
+            JSON.stringify(x.sans),
+            x.notBefore.getTime(),
+            x.notAfter.getTime(),
+            x.algorithm,
+            x.keySize,
+            x.signAlgorithm,
+            x.sha256,
+            x.keyPkcs8 ? Buffer.from(vault.seal(x.keyPkcs8, `cert:${x.id}`)) : null,
+            JSON.stringify(x.tags),
+            x.createdAt.getTime(),
+            ms(x.revokedAt),
+            x.revokeReason,
+          ],
+        );
+      },
+      async get(tenantId, id) {
+        const [r] = await c.all("SELECT * FROM certificates WHERE tenant_id = ? AND id = ?", [tenantId, id]);
+        return r ? toCert(r) : null;
+      },
+      async list(tenantId, page, filter) {
+        const f = certFilter(tenantId, filter);
+        return (await c.all(`SELECT * FROM certificates WHERE ${f.where} ORDER BY created_at, id LIMIT ? OFFSET ?`, [...f.params, page.limit, page.offset])).map(toCert);
+      },
+      async count(tenantId, filter) {
+        const f = certFilter(tenantId, filter);
+        const [r] = await c.all(`SELECT COUNT(*) AS n FROM certificates WHERE ${f.where}`, f.params);
+        return num(r?.n);
+      },
+      async countByIssuer(issuerId) {
+        const [r] = await c.all("SELECT COUNT(*) AS n FROM certificates WHERE issuer_id = ?", [issuerId]);
+        return num(r?.n);
+      },
+      async revoke(id, at, reason) {
+        await c.run("UPDATE certificates SET status = 'REVOKE', revoked_at = ?, revoke_reason = ? WHERE id = ? AND status = 'ISSUE'", [at.getTime(), reason, id]);
+      },
+      async delete(id) {
+        await c.run("DELETE FROM certificates WHERE id = ?", [id]);
+      },
+      async revokedPage(issuerId, afterSerial, limit) {
+        const rows = await c.all(
+          "SELECT serial_number, revoked_at, revoke_reason, not_after FROM certificates WHERE issuer_id = ? AND status = 'REVOKE' AND serial_number > ? ORDER BY serial_number LIMIT ?",
+          [issuerId, afterSerial, limit],
+        );
+        return rows.map((r) => ({ serialNumber: r.serial_number as string, revokedAt: date(r.revoked_at), reason: (r.revoke_reason as string | null) ?? null, notAfter: date(r.not_after) }));
+      },
+    },
+    crls: {
+      async put(x: CrlRecord) {
+        await c.run("INSERT INTO crls (ca_id, crl_number, this_update, next_update, der) VALUES (?, ?, ?, ?, ?)", [
+          x.caId,
+          x.crlNumber.toString(),
+          x.thisUpdate.getTime(),
+          x.nextUpdate.getTime(),
+          Buffer.from(x.der),
+        ]);
+      },
+      async latest(caId) {
+        const [r] = await c.all("SELECT * FROM crls WHERE ca_id = ? ORDER BY crl_number DESC LIMIT 1", [caId]);
+        return r ? { caId: r.ca_id as string, crlNumber: BigInt(r.crl_number as string | number), thisUpdate: date(r.this_update), nextUpdate: date(r.next_update), der: bytes(r.der) } : null;
+      },
+    },
+    audit: {
+      async append(a: AuditRecord) {
+        await c.run("INSERT INTO audit_log (at, actor, tenant_id, action, target, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)", [
+          a.at.getTime(),
+          a.actor,
+          a.tenantId,
+          a.action,
+          a.target,
+          a.outcome,
+          a.detail,
+        ]);
+      },
+      async list(limit) {
+        const rows = await c.all("SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?", [limit]);
+        return rows.map((r) => ({
+          at: date(r.at),
+          actor: r.actor as string,
+          tenantId: (r.tenant_id as string | null) ?? null,
+          action: r.action as string,
+          target: (r.target as string | null) ?? null,
+          outcome: r.outcome as AuditRecord["outcome"],
+          detail: (r.detail as string | null) ?? null,
+        }));
+      },
+    },
+  };
+
+  function toKey(r: Row): AccessKeyRecord {
+    return {
+      id: r.id as string,
+      tenantId: r.tenant_id as string,
+      secret: vault.open(bytes(r.secret_enc), `ak:${r.id}`).toString(),
+      status: r.status as AccessKeyRecord["status"],
+      createdAt: date(r.created_at),
+    };
+  }
+}
