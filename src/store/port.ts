@@ -114,6 +114,8 @@ export interface AccessKeyRepo {
 export interface CaRepo {
   insert(ca: CaRecord): Promise<void>;
   get(tenantId: string, id: string): Promise<CaRecord | null>;
+  /** Any tenant's CA: only for public artefacts (its certificate, its CRL). */
+  getPublic(id: string): Promise<CaRecord | null>;
   list(tenantId: string, page: Page): Promise<CaRecord[]>;
   count(tenantId: string): Promise<number>;
   setStatus(id: string, status: CaStatus, at: Date): Promise<void>;
@@ -131,6 +133,8 @@ export interface CertificateRepo {
   revoke(id: string, at: Date, reason: string): Promise<void>;
   delete(id: string): Promise<void>;
   /** Revoked entries of one CA in serial order, `limit` at a time after `afterSerial` (CRL rebuilds). */
+  /** The latest revocation time under an issuer (null when none), to tell whether its CRL is stale. */
+  lastRevocation(issuerId: string): Promise<Date | null>;
   revokedPage(issuerId: string, afterSerial: string, limit: number): Promise<Array<{ serialNumber: string; revokedAt: Date; reason: string | null; notAfter: Date }>>;
 }
 

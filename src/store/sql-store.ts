@@ -276,6 +276,10 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         const [r] = await c.all("SELECT * FROM cas WHERE tenant_id = ? AND id = ?", [tenantId, id]);
         return r ? toCa(r) : null;
       },
+      async getPublic(id) {
+        const [r] = await c.all("SELECT * FROM cas WHERE id = ?", [id]);
+        return r ? toCa(r) : null;
+      },
       async list(tenantId, page: Page) {
         return (await c.all("SELECT * FROM cas WHERE tenant_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?", [tenantId, page.limit, page.offset])).map(toCa);
       },
@@ -345,6 +349,10 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
       },
       async delete(id) {
         await c.run("DELETE FROM certificates WHERE id = ?", [id]);
+      },
+      async lastRevocation(issuerId) {
+        const [r] = await c.all("SELECT MAX(revoked_at) AS t FROM certificates WHERE issuer_id = ? AND status = 'REVOKE'", [issuerId]);
+        return dateOrNull(r?.t);
       },
       async revokedPage(issuerId, afterSerial, limit) {
         const rows = await c.all(

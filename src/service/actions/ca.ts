@@ -1,0 +1,178 @@
+/** CAS 2020-06-30 CA actions (CAS-API.md §6.1, 6.2, 6.10–6.13). */
+import { z } from "zod";
+import { createRootCa, createSubCa } from "../../ca/index.js";
+import { exportPrivateKeyDer } from "../../crypto/keys.js";
+import type { CaRecord, StoreTx } from "../../store/port.js";
+import { authorityOf } from "../authority.js";
+import type { ServiceContext } from "../context.js";
+import { notFound, stateError } from "../errors.js";
+import { bool, int, list, str } from "../params.js";
+import { defineAction } from "../run.js";
+import { caView } from "../views.js";
+
+const subjectFields = {
+  CommonName: str(64),
+  Organization: str(64),
+  OrganizationUnit: str(64),
+  Locality: str(128),
+  State: str(128),
+  CountryCode: z.string().regex(/^[A-Za-z]{2,3}$/).optional(),
+};
+
+const subjectOf = (p: { CommonName: string; Organization: string; OrganizationUnit: string; Locality: string; State: string; CountryCode?: string }) => ({
+  commonName: p.CommonName,
+  organization: p.Organization,
+  organizationalUnit: p.OrganizationUnit,
+  locality: p.Locality,
+  state: p.State,
+  country: p.CountryCode,
+});
+
+/** A CA of this tenant, or NotFound. */
+export async function caOrNotFound(ctx: ServiceContext, tx: StoreTx, id: string): Promise<CaRecord> {
+  const ca = await tx.cas.get(ctx.tenantId, id);
+  if (!ca) throw notFound("CACertificate", id);
+  return ca;
+}
+
+/** A CA and every CA above it must be ISSUE for it to sign (CAS §6.22: a revoked CA issues nothing). */
+export async function effectiveCaStatus(ctx: ServiceContext, tx: StoreTx, ca: CaRecord): Promise<"ISSUE" | "REVOKE"> {
+  let cur: CaRecord | null = ca;
+  for (let depth = 0; cur && depth < 20; depth++) {
+    if (cur.status !== "ISSUE") return "REVOKE";
+    cur = cur.parentId ? await tx.cas.get(ctx.tenantId, cur.parentId) : null;
+  }
+  return "ISSUE";
+}
+
+function record(ctx: ServiceContext, ca: Awaited<ReturnType<typeof createRootCa>>, over: Partial<CaRecord> & { years: number }): CaRecord {
+  return {
+    id: ca.identifier,
+    tenantId: ctx.tenantId,
+    parentId: null,
+    kind: ca.kind === "root" ? "ROOT" : "SUB_ROOT",
+    status: "ISSUE",
+    certificatePem: ca.certificatePem,
+    chainPem: "",
+    keyPkcs8: exportPrivateKeyDer(ca.key),
+    subject: ca.subject,
+    serialNumber: ca.serialNumber,
+    algorithm: ca.spec.name,
+    keySize: ca.spec.bits,
+    signAlgorithm: ca.signer.signatureAlgorithm.casName,
+    notBefore: ca.notBefore,
+    notAfter: ca.notAfter,
+    pathLen: ca.pathLen,
+    crlEnabled: false,
+    crlDays: ctx.config.defaultCrlDays,
+    createdAt: ctx.now(),
+    revokedAt: null,
+    ...over,
+  };
+}
+
+export const createRootCACertificate = defineAction({
+  name: "CreateRootCACertificate",
+  mutates: true,
+  schema: z.object({ ...subjectFields, Algorithm: str(16).default("RSA_2048"), Years: int(1, 100) }),
+  async handler(ctx, p, tx) {
+    const ca = await createRootCa({ subject: subjectOf(p), algorithm: p.Algorithm, years: p.Years, now: ctx.now() });
+    await tx.cas.insert(record(ctx, ca, { years: p.Years, signAlgorithm: ca.signer.signatureAlgorithm.casName }));
+    return { Identifier: ca.identifier, Certificate: ca.certificatePem, CertificateChain: ca.certificatePem };
+  },
+  target: (_p, r) => r.Identifier,
+});
+
+export const createSubCACertificate = defineAction({
+  name: "CreateSubCACertificate",
+  mutates: true,
+  schema: z.object({
+    ...subjectFields,
+    ParentIdentifier: str(64),
+    Algorithm: str(16),
+    Years: int(1, 100),
+    PathLenConstraint: int(0, 16).optional(),
+    ExtendedKeyUsages: list(z.string().min(1).max(64)).optional(),
+    EnableCrl: bool.optional(),
+    CrlDay: int(1, 365).optional(),
+  }),
+  async handler(ctx, p, tx) {
+    const parentRec = await caOrNotFound(ctx, tx, p.ParentIdentifier);
+    if ((await effectiveCaStatus(ctx, tx, parentRec)) !== "ISSUE") throw stateError("CACertificateRevoked", "the parent CA is revoked and can no longer issue");
+    const parent = authorityOf(ctx, parentRec);
+    const ca = await createSubCa(parent, {
+      subject: subjectOf(p),
+      algorithm: p.Algorithm,
+      years: p.Years,
+      pathLen: p.PathLenConstraint,
+      extendedKeyUsages: p.ExtendedKeyUsages,
+      now: ctx.now(),
+    });
+    const chainPem = parentRec.certificatePem + parentRec.chainPem;
+    await tx.cas.insert(
+      record(ctx, ca, { years: p.Years, parentId: parentRec.id, chainPem, crlEnabled: p.EnableCrl ?? false, crlDays: p.CrlDay ?? ctx.config.defaultCrlDays }),
+    );
+    return { Identifier: ca.identifier, Certificate: ca.certificatePem, CertificateChain: ca.certificatePem + chainPem };
+  },
+  target: (_p, r) => r.Identifier,
+});
+
+export const describeCACertificate = defineAction({
+  name: "DescribeCACertificate",
+  mutates: false,
+  schema: z.object({ Identifier: str(64) }),
+  async handler(ctx, p, tx) {
+    const ca = await caOrNotFound(ctx, tx, p.Identifier);
+    const status = await effectiveCaStatus(ctx, tx, ca);
+    const issued = await tx.certificates.countByIssuer(ca.id);
+    return { Certificate: { ...caView({ ...ca, status }, { issued }, ctx.config) }, Years: ca.years };
+  },
+});
+
+const page = { CurrentPage: int(1, 1_000_000).default(1), ShowSize: int(1, 1000).default(20) };
+
+export const describeCACertificateList = defineAction({
+  name: "DescribeCACertificateList",
+  mutates: false,
+  schema: z.object({ ...page, Identifier: str(64).optional() }),
+  async handler(ctx, p, tx) {
+    let list: CaRecord[];
+    let total: number;
+    if (p.Identifier) {
+      const one = await tx.cas.get(ctx.tenantId, p.Identifier);
+      list = one && p.CurrentPage === 1 ? [one] : [];
+      total = one ? 1 : 0;
+    } else {
+      total = await tx.cas.count(ctx.tenantId);
+      list = await tx.cas.list(ctx.tenantId, { offset: (p.CurrentPage - 1) * p.ShowSize, limit: p.ShowSize });
+    }
+    const items = [];
+    for (const ca of list) {
+      const view = caView({ ...ca, status: await effectiveCaStatus(ctx, tx, ca) }, { issued: await tx.certificates.countByIssuer(ca.id) }, ctx.config);
+      items.push({ ...view, Alias: ca.subject.commonName ?? "", Gift: 0, Trial: 0 });
+    }
+    return { CurrentPage: p.CurrentPage, ShowSize: p.ShowSize, PageCount: Math.ceil(total / p.ShowSize), TotalCount: total, CertificateList: items };
+  },
+});
+
+export const describeCACertificateCount = defineAction({
+  name: "DescribeCACertificateCount",
+  mutates: false,
+  schema: z.object({}).passthrough(),
+  async handler(ctx, _p, tx) {
+    return { TotalCount: await tx.cas.count(ctx.tenantId) };
+  },
+});
+
+export const updateCACertificateStatus = defineAction({
+  name: "UpdateCACertificateStatus",
+  mutates: true,
+  schema: z.object({ Identifier: str(64), Status: z.literal("REVOKE").default("REVOKE") }),
+  async handler(ctx, p, tx) {
+    const ca = await caOrNotFound(ctx, tx, p.Identifier);
+    if (ca.status !== "ISSUE") throw stateError("InvalidStatus.CACertificate", `the CA is ${ca.status}; only an ISSUE CA can be revoked`);
+    await tx.cas.setStatus(ca.id, "REVOKE", ctx.now());
+    return {};
+  },
+  target: (p) => p.Identifier,
+});

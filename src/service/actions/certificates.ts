@@ -1,0 +1,126 @@
+/** CAS 2020-06-30 leaf certificate actions (CAS-API.md §6.8, 6.9, 6.14–6.18, lifecycle §6.22). */
+import { z } from "zod";
+import { exportPrivateKeyPem, importPrivateKey } from "../../crypto/keys.js";
+import type { CertificateRecord, StoreTx } from "../../store/port.js";
+import type { ServiceContext } from "../context.js";
+import { invalid, notFound, stateError } from "../errors.js";
+import { parseCrlReason } from "../../revoke/index.js";
+import { int, str } from "../params.js";
+import { defineAction } from "../run.js";
+import { casDay, certView } from "../views.js";
+import { effectiveCaStatus } from "./ca.js";
+
+async function certOrNotFound(ctx: ServiceContext, tx: StoreTx, id: string): Promise<CertificateRecord> {
+  const c = await tx.certificates.get(ctx.tenantId, id);
+  if (!c) throw notFound("Certificate", id);
+  return c;
+}
+
+/** A certificate whose issuing chain is revoked reports REVOKE (CAS §6.22). */
+async function effectiveStatus(ctx: ServiceContext, tx: StoreTx, c: CertificateRecord): Promise<"ISSUE" | "REVOKE"> {
+  if (c.status === "REVOKE") return "REVOKE";
+  const ca = await tx.cas.get(ctx.tenantId, c.issuerId);
+  return ca ? effectiveCaStatus(ctx, tx, ca) : "REVOKE";
+}
+
+const page = { CurrentPage: int(1, 1_000_000).default(1), ShowSize: int(1, 1000).default(20) };
+
+export const describeClientCertificate = defineAction({
+  name: "DescribeClientCertificate",
+  mutates: false,
+  schema: z.object({ Identifier: str(64) }),
+  async handler(ctx, p, tx) {
+    const c = await certOrNotFound(ctx, tx, p.Identifier);
+    return { Certificate: certView({ ...c, status: await effectiveStatus(ctx, tx, c) }) };
+  },
+});
+
+export const describeClientCertificateStatus = defineAction({
+  name: "DescribeClientCertificateStatus",
+  mutates: false,
+  schema: z.object({ Identifier: z.string().min(1).max(64 * 100) }),
+  async handler(ctx, p, tx) {
+    const ids = p.Identifier.split(",").map((s) => s.trim()).filter(Boolean);
+    if (ids.length > 100) throw invalid("Identifier", "at most 100 identifiers");
+    const out = [];
+    for (const id of ids) {
+      const c = await tx.certificates.get(ctx.tenantId, id);
+      if (!c) {
+        out.push({ Identifier: id, SerialNumber: "", Status: "unknown", RevokeTime: 0 });
+        continue;
+      }
+      const revoked = (await effectiveStatus(ctx, tx, c)) === "REVOKE";
+      out.push({ Identifier: id, SerialNumber: c.serialNumber, Status: revoked ? "revoked" : "good", RevokeTime: revoked ? (c.revokedAt?.getTime() ?? 0) : 0 });
+    }
+    return { CertificateStatus: out };
+  },
+});
+
+export const listClientCertificate = defineAction({
+  name: "ListClientCertificate",
+  mutates: false,
+  schema: z.object({ ...page, Identifier: str(64).optional() }),
+  async handler(ctx, p, tx) {
+    const filter = p.Identifier ? { id: p.Identifier } : undefined;
+    const total = await tx.certificates.count(ctx.tenantId, filter);
+    const rows = await tx.certificates.list(ctx.tenantId, { offset: (p.CurrentPage - 1) * p.ShowSize, limit: p.ShowSize }, filter);
+    const list = [];
+    for (const c of rows) list.push(certView({ ...c, status: await effectiveStatus(ctx, tx, c) }));
+    return { CertificateList: list, CurrentPage: p.CurrentPage, PageCount: Math.ceil(total / p.ShowSize), ShowSize: p.ShowSize, TotalCount: total };
+  },
+});
+
+export const listRevokeCertificate = defineAction({
+  name: "ListRevokeCertificate",
+  mutates: false,
+  schema: z.object(page),
+  async handler(ctx, p, tx) {
+    const total = await tx.certificates.count(ctx.tenantId, { status: "REVOKE" });
+    const rows = await tx.certificates.list(ctx.tenantId, { offset: (p.CurrentPage - 1) * p.ShowSize, limit: p.ShowSize }, { status: "REVOKE" });
+    const list = rows.map((c) => {
+      const { Days: _days, X509Certificate: _pem, ...v } = certView(c);
+      return { ...v, RevokeDate: casDay(c.revokedAt ?? c.createdAt), BeforeDate: casDay(c.notBefore), AfterDate: casDay(c.notAfter) };
+    });
+    return { CertificateList: list, CurrentPage: p.CurrentPage, PageCount: Math.ceil(total / p.ShowSize), ShowSize: p.ShowSize, TotalCount: total };
+  },
+});
+
+export const createRevokeClientCertificate = defineAction({
+  name: "CreateRevokeClientCertificate",
+  mutates: true,
+  schema: z.object({ Identifier: str(64), Reason: z.string().max(32).optional() }),
+  async handler(ctx, p, tx) {
+    const c = await certOrNotFound(ctx, tx, p.Identifier);
+    if (c.status !== "ISSUE") throw stateError("InvalidStatus.Certificate", "the certificate is already revoked");
+    const reason = p.Reason ? parseCrlReason(p.Reason) : "unspecified";
+    await tx.certificates.revoke(c.id, ctx.now(), reason);
+    return {};
+  },
+  target: (p) => p.Identifier,
+});
+
+export const deleteClientCertificate = defineAction({
+  name: "DeleteClientCertificate",
+  mutates: true,
+  schema: z.object({ Identifier: str(64) }),
+  async handler(ctx, p, tx) {
+    const c = await certOrNotFound(ctx, tx, p.Identifier);
+    if (c.status !== "REVOKE") throw stateError("InvalidStatus.Certificate", "only a revoked certificate can be deleted; revoke it first");
+    await tx.certificates.delete(c.id);
+    return {};
+  },
+  target: (p) => p.Identifier,
+});
+
+export const describeCertificatePrivateKey = defineAction({
+  name: "DescribeCertificatePrivateKey",
+  mutates: true, // reading a private key out is audited
+  schema: z.object({ Identifier: str(64), EncryptedCode: z.string().min(1).max(32).regex(/^[\x21-\x7e]+$/, "letters, digits and symbols only") }),
+  async handler(ctx, p, tx) {
+    const c = await certOrNotFound(ctx, tx, p.Identifier);
+    if (!c.keyPkcs8) throw stateError("NoPrivateKey", "caskit did not generate this certificate's key, so it does not hold it");
+    const key = importPrivateKey(Buffer.from(c.keyPkcs8), { allowLegacy: true });
+    return { EncryptedData: exportPrivateKeyPem(key, { passphrase: p.EncryptedCode }) };
+  },
+  target: (p) => p.Identifier,
+});

@@ -1,0 +1,142 @@
+/**
+ * CAS 2020-06-30 leaf issuance (CAS-API.md §4.3, §6.3–6.6): CreateServerCertificate[WithCsr],
+ * CreateClientCertificate[WithCsr]. Each certificate is committed before it is returned.
+ */
+import { z } from "zod";
+import { exportPrivateKeyDer } from "../../crypto/keys.js";
+import { parseCsr } from "../../csr/index.js";
+import { type IssueResult, sha256Hex } from "../../issue/index.js";
+import type { CertificateRecord, StoreTx } from "../../store/port.js";
+import type { ValidityParams } from "../../types.js";
+import { issuerOf } from "../authority.js";
+import type { ServiceContext } from "../context.js";
+import { stateError } from "../errors.js";
+import { bool, int, str } from "../params.js";
+import { type Action, defineAction } from "../run.js";
+import { caOrNotFound, effectiveCaStatus } from "./ca.js";
+
+const common = {
+  ParentIdentifier: str(64),
+  Organization: str(64).optional(),
+  OrganizationUnit: str(64).optional(),
+  Country: z.string().regex(/^[A-Za-z]{2}$/).optional(),
+  State: str(128).optional(),
+  Locality: str(128).optional(),
+  Years: int(1, 100).optional(),
+  Months: int(1, 1200).optional(),
+  Days: int(1, 36_500).optional(),
+  BeforeTime: int(0, 32_503_680_000).optional(),
+  AfterTime: int(0, 32_503_680_000).optional(),
+  Immediately: int(0, 2).default(0),
+  EnableCrl: bool.optional(),
+};
+const commonSchema = z.object(common);
+type Common = z.output<typeof commonSchema>;
+
+const validityOf = (p: Common): ValidityParams => ({ years: p.Years, months: p.Months, days: p.Days, beforeTime: p.BeforeTime, afterTime: p.AfterTime });
+const subjectOf = (p: Common) => ({ organization: p.Organization, organizationalUnit: p.OrganizationUnit, country: p.Country, state: p.State, locality: p.Locality });
+
+async function issuerFor(ctx: ServiceContext, tx: StoreTx, parentId: string) {
+  const rec = await caOrNotFound(ctx, tx, parentId);
+  if ((await effectiveCaStatus(ctx, tx, rec)) !== "ISSUE") throw stateError("CACertificateRevoked", "the issuing CA is revoked and can no longer issue");
+  return { rec, issuer: issuerOf(ctx, rec) };
+}
+
+/** Stores the certificate and shapes the response by Immediately (0 id, 1 + cert, 2 + chain). */
+async function commit(ctx: ServiceContext, tx: StoreTx, issuerId: string, r: IssueResult, immediately: number) {
+  const rec: CertificateRecord = {
+    id: r.identifier,
+    tenantId: ctx.tenantId,
+    issuerId,
+    serialNumber: r.serialNumber,
+    certificateType: r.certificateType,
+    status: "ISSUE",
+    certificatePem: r.certificatePem,
+    subject: r.subject,
+    sans: r.sans,
+    notBefore: r.notBefore,
+    notAfter: r.notAfter,
+    algorithm: r.keyFamily,
+    keySize: r.keySize,
+    signAlgorithm: (await tx.cas.get(ctx.tenantId, issuerId))?.signAlgorithm ?? "",
+    sha256: "",
+    keyPkcs8: r.keyPair ? exportPrivateKeyDer(r.keyPair) : null,
+    tags: [],
+    createdAt: ctx.now(),
+    revokedAt: null,
+    revokeReason: null,
+  };
+  rec.sha256 = sha256Hex(r.certificateDer);
+  await tx.certificates.insert(rec);
+  const out: Record<string, string> = { Identifier: r.identifier };
+  if (immediately >= 1) {
+    out.X509Certificate = r.certificatePem;
+    out.SerialNumber = r.serialNumber;
+  }
+  if (immediately >= 2) out.CertificateChain = r.chainPem;
+  return out;
+}
+
+const target = (_p: unknown, r: { Identifier: string }) => r.Identifier;
+
+export const createServerCertificate = defineAction({
+  name: "CreateServerCertificate",
+  mutates: true,
+  schema: z.object({ ...common, CommonName: str(64), Algorithm: str(16), Domain: z.string().max(4096).optional() }),
+  async handler(ctx, p, tx) {
+    const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
+    const r = await issuer.server({ commonName: p.CommonName, algorithm: p.Algorithm, domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? rec.crlEnabled, ...validityOf(p) });
+    return commit(ctx, tx, rec.id, r, p.Immediately);
+  },
+  target,
+});
+
+export const createServerCertificateWithCsr = defineAction({
+  name: "CreateServerCertificateWithCsr",
+  mutates: true,
+  schema: z.object({ ...common, Csr: z.string().min(1).max(70_000), CommonName: str(64).optional(), Algorithm: str(16).optional(), Domain: z.string().max(4096).optional() }),
+  async handler(ctx, p, tx) {
+    const csr = parseCsr(p.Csr);
+    const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
+    const r = issuer.serverFromCsr(csr, { domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? rec.crlEnabled, ...validityOf(p) });
+    return commit(ctx, tx, rec.id, r, p.Immediately);
+  },
+  target,
+});
+
+const clientFields = { SanType: z.union([z.literal(1), z.literal(6), z.enum(["1", "6"])]).transform((v) => Number(v) as 1 | 6).optional(), SanValue: z.string().max(4096).optional() };
+
+export const createClientCertificate = defineAction({
+  name: "CreateClientCertificate",
+  mutates: true,
+  schema: z.object({ ...common, ...clientFields, CommonName: str(64).optional(), Algorithm: str(16).optional() }),
+  async handler(ctx, p, tx) {
+    const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
+    const r = await issuer.client({
+      commonName: p.CommonName,
+      algorithm: p.Algorithm ?? rec.algorithm,
+      sanType: p.SanType,
+      sanValue: p.SanValue,
+      subject: subjectOf(p),
+      enableCrl: p.EnableCrl ?? rec.crlEnabled,
+      ...validityOf(p),
+    });
+    return commit(ctx, tx, rec.id, r, p.Immediately);
+  },
+  target,
+});
+
+export const createClientCertificateWithCsr = defineAction({
+  name: "CreateClientCertificateWithCsr",
+  mutates: true,
+  schema: z.object({ ...common, ...clientFields, Csr: z.string().min(1).max(70_000), CommonName: str(64).optional() }),
+  async handler(ctx, p, tx) {
+    const csr = parseCsr(p.Csr);
+    const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
+    const r = issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? rec.crlEnabled, ...validityOf(p) });
+    return commit(ctx, tx, rec.id, r, p.Immediately);
+  },
+  target,
+});
+
+export const ISSUE_ACTIONS: Action[] = [createServerCertificate, createServerCertificateWithCsr, createClientCertificate, createClientCertificateWithCsr] as Action[];

@@ -1,0 +1,25 @@
+/**
+ * What every action receives: the store, who is calling (tenant and actor), the clock, and the
+ * deployment settings. Built by the CLI and the HTTP server alike.
+ */
+import type { Store } from "../store/port.js";
+
+export interface ServiceConfig {
+  /** Base URL of the CRL distribution points (`<base>/crl/<ca>.crl`); none → EnableCrl is refused. */
+  crlBaseUrl?: string;
+  /** Base URL of the AIA caIssuers pointer. */
+  aiaBaseUrl?: string;
+  /** CRL validity in days when a CA does not set CrlDay. */
+  defaultCrlDays: number;
+}
+
+export interface ServiceContext {
+  store: Store;
+  tenantId: string;
+  /** For the audit log: an access key id, "cli", … */
+  actor: string;
+  now: () => Date;
+  config: ServiceConfig;
+}
+
+export const DEFAULT_TENANT = "default";

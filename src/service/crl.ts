@@ -1,0 +1,54 @@
+/**
+ * Each CA's current CRL, kept in the store and numbered monotonically. It is rebuilt when asked for and
+ * stale — a revocation newer than it, or past half its validity (CrlDay) — so a burst of revocations
+ * costs one rebuild, not one per revocation. Entries are streamed from the store a page at a time
+ * (never the whole certificate table), and an entry drops out once a CRL issued after the certificate
+ * expired has listed it (RFC 5280 §3.3 allows removal after expiry).
+ */
+import { buildCrl, parseCrlReason, type RevokedEntry } from "../revoke/index.js";
+import type { CaRecord, CrlRecord, StoreTx } from "../store/port.js";
+import { authorityOf, issuerOf } from "./authority.js";
+import type { ServiceContext } from "./context.js";
+
+const PAGE = 5_000;
+
+async function collect(tx: StoreTx, caId: string, dropBefore: Date | null): Promise<RevokedEntry[]> {
+  const out: RevokedEntry[] = [];
+  let after = "";
+  for (;;) {
+    const page = await tx.certificates.revokedPage(caId, after, PAGE);
+    if (!page.length) break;
+    for (const e of page) {
+      if (dropBefore && e.notAfter.getTime() < dropBefore.getTime()) continue;
+      out.push({ serial: e.serialNumber, revokedAt: e.revokedAt, reason: e.reason ? parseCrlReason(e.reason) : undefined });
+    }
+    after = page[page.length - 1]?.serialNumber as string;
+  }
+  return out;
+}
+
+/** Builds, stores and returns a new CRL for `ca` now. */
+export async function rebuildCrl(ctx: ServiceContext, tx: StoreTx, ca: CaRecord): Promise<CrlRecord> {
+  const previous = await tx.crls.latest(ca.id);
+  const entries = await collect(tx, ca.id, previous?.thisUpdate ?? null);
+  const number = await tx.cas.takeCrlNumber(ca.id);
+  const thisUpdate = new Date(Math.floor(ctx.now().getTime() / 1000) * 1000);
+  const nextUpdate = new Date(thisUpdate.getTime() + ca.crlDays * 86_400_000);
+  const signer = ca.kind === "ROOT" ? { nameDer: authorityOf(ctx, ca).subjectDer, keyIdentifier: authorityOf(ctx, ca).keyIdentifier, signer: authorityOf(ctx, ca).signer } : issuerOf(ctx, ca).crlSigner;
+  const crl = buildCrl({ issuer: signer, entries, crlNumber: number, thisUpdate, nextUpdate });
+  const rec: CrlRecord = { caId: ca.id, crlNumber: number, thisUpdate, nextUpdate, der: crl.der };
+  await tx.crls.put(rec);
+  return rec;
+}
+
+/** The CA's CRL, rebuilt first if stale. */
+export async function currentCrl(ctx: ServiceContext, tx: StoreTx, ca: CaRecord): Promise<CrlRecord> {
+  const latest = await tx.crls.latest(ca.id);
+  if (latest) {
+    const lastRevocation = await tx.certificates.lastRevocation(ca.id);
+    const half = latest.thisUpdate.getTime() + (latest.nextUpdate.getTime() - latest.thisUpdate.getTime()) / 2;
+    const fresh = (!lastRevocation || lastRevocation.getTime() < latest.thisUpdate.getTime()) && ctx.now().getTime() < half;
+    if (fresh) return latest;
+  }
+  return rebuildCrl(ctx, tx, ca);
+}

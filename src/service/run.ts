@@ -1,0 +1,46 @@
+/**
+ * The one way an action runs: parse parameters, do the work in one store transaction with an audit
+ * row of outcome "ok" inside it, or — when anything fails — roll back and record the refusal in the
+ * audit log on its own (nothing else changes), then surface a CAS-shaped ServiceError.
+ */
+import type { z } from "zod";
+import type { StoreTx } from "../store/port.js";
+import type { ServiceContext } from "./context.js";
+import { toServiceError } from "./errors.js";
+import { parseParams } from "./params.js";
+
+export interface Action<S extends z.ZodType = z.ZodType, R = unknown> {
+  name: string;
+  schema: S;
+  /** Whether the action changes state (audited) or only reads. */
+  mutates: boolean;
+  handler(ctx: ServiceContext, params: z.output<S>, tx: StoreTx): Promise<R>;
+  /** The audit target (an identifier) once the action knows it. */
+  target?(params: z.output<S>, result: R): string | null;
+}
+
+export function defineAction<S extends z.ZodType, R>(a: Action<S, R>): Action<S, R> {
+  return a;
+}
+
+export async function runAction<S extends z.ZodType, R>(ctx: ServiceContext, action: Action<S, R>, raw: unknown): Promise<R> {
+  try {
+    const params = parseParams(action.schema, raw);
+    return await ctx.store.transaction(async (tx) => {
+      const result = await action.handler(ctx, params, tx);
+      if (action.mutates) {
+        await tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target: action.target?.(params, result) ?? null, outcome: "ok", detail: null });
+      }
+      return result;
+    });
+  } catch (e) {
+    const err = toServiceError(e);
+    if (action.mutates) {
+      const target = typeof (raw as Record<string, unknown>)?.Identifier === "string" ? ((raw as Record<string, string>).Identifier ?? null) : null;
+      await ctx.store
+        .transaction((tx) => tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target, outcome: "error", detail: err.code }))
+        .catch(() => undefined);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Store records → CAS response shapes, with the JSON types the official SDK casts to (CAS-API.md §4.1,
+ * §5.4, §6.10–6.17): numbers as numbers, dates in ms, `Sans` as a JSON string.
+ */
+import { createHash } from "node:crypto";
+import { subjectDn } from "../issue/index.js";
+import { fromPemAll } from "../internal/pem.js";
+import type { CaRecord, CertificateRecord } from "../store/port.js";
+import type { ServiceConfig } from "./context.js";
+import { crlUrl } from "../issue/urls.js";
+
+const FAMILY: Record<string, string> = { RSA: "RSA", ECC: "ECC", SM2: "SM2" };
+/** CAS SAN types: 1 e-mail, 2 DNS, 6 URI, 7 IP. */
+const SAN_TYPE = { email: 1, dns: 2, uri: 6, ip: 7 } as const;
+
+const md5 = (pem: string) => {
+  const [der] = fromPemAll("CERTIFICATE", pem);
+  return createHash("md5").update(der ?? new Uint8Array()).digest("hex");
+};
+const sha2 = (pem: string) => {
+  const [der] = fromPemAll("CERTIFICATE", pem);
+  return createHash("sha256").update(der ?? new Uint8Array()).digest("hex");
+};
+const familyOfSpec = (spec: string) => FAMILY[spec.split("_")[0] as string] ?? spec;
+
+/** `yyyy-MM-ddT00:00Z`, the date form ListRevokeCertificate uses. */
+export const casDay = (d: Date) => `${d.toISOString().slice(0, 10)}T00:00Z`;
+
+export function caView(ca: CaRecord, counts: { issued: number }, config: ServiceConfig) {
+  return {
+    CertificateType: ca.kind,
+    X509Certificate: ca.certificatePem,
+    Identifier: ca.id,
+    SerialNumber: ca.serialNumber,
+    SubjectDN: subjectDn(ca.subject),
+    CommonName: ca.subject.commonName ?? "",
+    OrganizationUnit: ca.subject.organizationalUnit ?? "",
+    Organization: ca.subject.organization ?? "",
+    Locality: ca.subject.locality ?? "",
+    State: ca.subject.state ?? "",
+    CountryCode: ca.subject.country ?? "",
+    Sans: "1",
+    Status: ca.status,
+    Algorithm: familyOfSpec(ca.algorithm),
+    KeySize: ca.keySize,
+    SignAlgorithm: ca.signAlgorithm,
+    BeforeDate: ca.notBefore.getTime(),
+    AfterDate: ca.notAfter.getTime(),
+    ParentIdentifier: ca.parentId ?? "",
+    Sha2: sha2(ca.certificatePem),
+    Md5: md5(ca.certificatePem),
+    CrlStatus: ca.crlEnabled && config.crlBaseUrl ? "ACTIVE" : "INACTIVE",
+    CrlUrl: ca.crlEnabled && config.crlBaseUrl ? crlUrl(config.crlBaseUrl.replace(/\/+$/, ""), ca.id) : "",
+    CrlDay: ca.crlDays,
+    CertIssuedCount: counts.issued,
+    CaCertChain: ca.certificatePem + ca.chainPem,
+    Years: ca.years,
+    FullAlgorithm: ca.algorithm,
+    IssuerType: "local",
+  };
+}
+
+export function certView(c: CertificateRecord) {
+  return {
+    X509Certificate: c.certificatePem,
+    Identifier: c.id,
+    SerialNumber: c.serialNumber,
+    SubjectDN: subjectDn(c.subject),
+    CommonName: c.subject.commonName ?? "",
+    OrganizationUnit: c.subject.organizationalUnit ?? "",
+    Organization: c.subject.organization ?? "",
+    Locality: c.subject.locality ?? "",
+    State: c.subject.state ?? "",
+    CountryCode: c.subject.country ?? "",
+    Sans: JSON.stringify(c.sans.map((s) => ({ Type: SAN_TYPE[s.type], Value: s.value }))),
+    Status: c.status,
+    BeforeDate: c.notBefore.getTime(),
+    AfterDate: c.notAfter.getTime(),
+    Algorithm: c.algorithm,
+    KeySize: c.keySize,
+    SignAlgorithm: c.signAlgorithm,
+    CertificateType: c.certificateType,
+    ParentIdentifier: c.issuerId,
+    Sha2: c.sha256,
+    Md5: c.id,
+    Days: Math.round((c.notAfter.getTime() - c.notBefore.getTime()) / 86_400_000),
+  };
+}
