@@ -10,16 +10,17 @@ import { bool, int, list, str } from "../params.js";
 import { defineAction } from "../run.js";
 import { caView } from "../views.js";
 
+/** CAS requires O, OU, L and ST for CAs; caskit accepts them absent (a documented leniency). */
 const subjectFields = {
   CommonName: str(64),
-  Organization: str(64),
-  OrganizationUnit: str(64),
-  Locality: str(128),
-  State: str(128),
+  Organization: str(64).optional(),
+  OrganizationUnit: str(64).optional(),
+  Locality: str(128).optional(),
+  State: str(128).optional(),
   CountryCode: z.string().regex(/^[A-Za-z]{2,3}$/).optional(),
 };
 
-const subjectOf = (p: { CommonName: string; Organization: string; OrganizationUnit: string; Locality: string; State: string; CountryCode?: string }) => ({
+const subjectOf = (p: { CommonName: string; Organization?: string; OrganizationUnit?: string; Locality?: string; State?: string; CountryCode?: string }) => ({
   commonName: p.CommonName,
   organization: p.Organization,
   organizationalUnit: p.OrganizationUnit,

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { exportPrivateKeyDer } from "../../crypto/keys.js";
 import { parseCsr } from "../../csr/index.js";
 import { type IssueResult, sha256Hex } from "../../issue/index.js";
-import type { CertificateRecord, StoreTx } from "../../store/port.js";
+import type { CaRecord, CertificateRecord, StoreTx } from "../../store/port.js";
 import type { ValidityParams } from "../../types.js";
 import { issuerOf } from "../authority.js";
 import type { ServiceContext } from "../context.js";
@@ -35,6 +35,9 @@ type Common = z.output<typeof commonSchema>;
 
 const validityOf = (p: Common): ValidityParams => ({ years: p.Years, months: p.Months, days: p.Days, beforeTime: p.BeforeTime, afterTime: p.AfterTime });
 const subjectOf = (p: Common) => ({ organization: p.Organization, organizationalUnit: p.OrganizationUnit, country: p.Country, state: p.State, locality: p.Locality });
+
+/** A CA created with EnableCrl puts its CRL URL in leaves by default — when a CRL base URL is configured. */
+const defaultCrl = (ctx: ServiceContext, rec: CaRecord) => rec.crlEnabled && !!ctx.config.crlBaseUrl;
 
 async function issuerFor(ctx: ServiceContext, tx: StoreTx, parentId: string) {
   const rec = await caOrNotFound(ctx, tx, parentId);
@@ -69,6 +72,7 @@ async function commit(ctx: ServiceContext, tx: StoreTx, issuerId: string, r: Iss
   rec.sha256 = sha256Hex(r.certificateDer);
   await tx.certificates.insert(rec);
   const out: Record<string, string> = { Identifier: r.identifier };
+  // Immediately=0: CAS returns only the identifier; the certificate is already stored and retrievable.
   if (immediately >= 1) {
     out.X509Certificate = r.certificatePem;
     out.SerialNumber = r.serialNumber;
@@ -85,7 +89,7 @@ export const createServerCertificate = defineAction({
   schema: z.object({ ...common, CommonName: str(64), Algorithm: str(16), Domain: z.string().max(4096).optional() }),
   async handler(ctx, p, tx) {
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
-    const r = await issuer.server({ commonName: p.CommonName, algorithm: p.Algorithm, domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? rec.crlEnabled, ...validityOf(p) });
+    const r = await issuer.server({ commonName: p.CommonName, algorithm: p.Algorithm, domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
     return commit(ctx, tx, rec.id, r, p.Immediately);
   },
   target,
@@ -98,7 +102,7 @@ export const createServerCertificateWithCsr = defineAction({
   async handler(ctx, p, tx) {
     const csr = parseCsr(p.Csr);
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
-    const r = issuer.serverFromCsr(csr, { domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? rec.crlEnabled, ...validityOf(p) });
+    const r = issuer.serverFromCsr(csr, { domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
     return commit(ctx, tx, rec.id, r, p.Immediately);
   },
   target,
@@ -118,7 +122,7 @@ export const createClientCertificate = defineAction({
       sanType: p.SanType,
       sanValue: p.SanValue,
       subject: subjectOf(p),
-      enableCrl: p.EnableCrl ?? rec.crlEnabled,
+      enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec),
       ...validityOf(p),
     });
     return commit(ctx, tx, rec.id, r, p.Immediately);
@@ -133,7 +137,7 @@ export const createClientCertificateWithCsr = defineAction({
   async handler(ctx, p, tx) {
     const csr = parseCsr(p.Csr);
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
-    const r = issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? rec.crlEnabled, ...validityOf(p) });
+    const r = issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
     return commit(ctx, tx, rec.id, r, p.Immediately);
   },
   target,

@@ -1,0 +1,16 @@
+/** `caskit init`: creates the data file (or schema), checks the master passphrase. */
+import type { Command } from "commander";
+import { dataLocation } from "../session.js";
+import { withSession } from "./shared.js";
+
+export function register(program: Command): void {
+  program
+    .command("init")
+    .description("create the store (SQLite file or PostgreSQL schema) and check the master passphrase")
+    .action((_o, cmd: Command) =>
+      withSession(cmd, async (s, out, o) => {
+        const counts = await s.store.counts();
+        out.result({ data: dataLocation(o), kind: s.store.kind, counts }, () => `store ready: ${dataLocation(o)} (${s.store.kind}); ${counts.cas} CAs, ${counts.certificates} certificates`);
+      }),
+    );
+}
