@@ -43,6 +43,7 @@ function parse(input: string | Uint8Array, maxBytes: number): CsrFacts {
   // 1. size, armour, strict DER
   const der = unarmor(input, maxBytes);
   const top = readDer(der);
+  if (top.tag !== 0x30) throw new CsrError("parse_error", "the input is not a CertificationRequest (no outer SEQUENCE)");
   if (top.end !== der.length) throw new CsrError("trailing_data", `${der.length - top.end} bytes follow the request's DER`);
   const [cri, sigAlgId, sigBits, ...extra] = expectConstructed(top, 0x30, "CertificationRequest");
   if (extra.length) throw new CsrError("parse_error", "extra fields after the request's signature");

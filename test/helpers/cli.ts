@@ -1,0 +1,27 @@
+/** Runs the built `caskit` binary (dist/cli/main.js) as a user would. */
+import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+export const BIN = join(import.meta.dirname, "../../dist/cli/main.js");
+
+export function assertBuilt(): void {
+  if (!existsSync(BIN)) throw new Error("dist/cli/main.js is missing: run `npm run build` (npm test does it first)");
+}
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  json<T = any>(): T;
+}
+
+export function caskit(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): CliRun {
+  const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env }, cwd });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+/** Starts the binary in the background (for kill and concurrency tests). */
+export function caskitAsync(args: string[], env: Record<string, string | undefined> = {}) {
+  return spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+}
