@@ -17,7 +17,7 @@ export interface CliRun {
 }
 
 export function caskit(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): CliRun {
-  const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env }, cwd });
+  const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env }, cwd, maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 
