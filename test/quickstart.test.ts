@@ -9,7 +9,7 @@ const tmp = tempDir("caskit-qs-");
 afterAll(() => tmp.remove());
 
 describe("npm run quickstart", () => {
-  it("writes a verified chain, the server key 0600 and the CA keys only encrypted", () => {
+  it("creates a SQLite store with the CAs, writes a verified chain and the server key 0600", () => {
     const out = join(tmp.dir, "qs");
     const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/quickstart.ts", out], {
       cwd: join(import.meta.dirname, ".."),
@@ -19,12 +19,20 @@ describe("npm run quickstart", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("openssl verify:");
     expect(r.stdout).toContain("server.pem: OK");
-    for (const f of ["root.pem", "sub.pem", "server.key", "server.csr", "server.pem", "chain.pem", "sub.crl.pem", "root.key.enc.pem", "sub.key.enc.pem"]) {
+    for (const f of ["caskit.db", "root.pem", "sub.pem", "server.key", "server.csr", "server.pem", "chain.pem", "sub.crl.pem"]) {
       expect(existsSync(join(out, f))).toBe(true);
     }
     expect(statSync(join(out, "server.key")).mode & 0o777).toBe(0o600);
-    const spawnOpenssl = spawnSync("openssl", ["pkey", "-in", join(out, "sub.key.enc.pem"), "-passin", "pass:correct horse", "-noout"]);
-    expect(spawnOpenssl.status).toBe(0);
-    expect(spawnSync("openssl", ["pkey", "-in", join(out, "sub.key.enc.pem"), "-passin", "pass:wrong", "-noout"]).status).not.toBe(0);
+    // The store holds both CAs and the certificate, and opens only with the same passphrase.
+    const list = spawnSync(process.execPath, [join(import.meta.dirname, "../dist/cli/main.js"), "--json", "--data", join(out, "caskit.db"), "ca", "list"], {
+      encoding: "utf8",
+      env: { ...process.env, CASKIT_MASTER_PASSPHRASE: "correct horse" },
+    });
+    expect(JSON.parse(list.stdout).TotalCount).toBe(2);
+    const wrong = spawnSync(process.execPath, [join(import.meta.dirname, "../dist/cli/main.js"), "--data", join(out, "caskit.db"), "cert", "list"], {
+      encoding: "utf8",
+      env: { ...process.env, CASKIT_MASTER_PASSPHRASE: "wrong" },
+    });
+    expect(wrong.status).toBe(3);
   });
 });
