@@ -1,0 +1,124 @@
+/**
+ * Authenticating an RPC request: V3 (Authorization: ACS3-HMAC-SHA256 …) or RPC v1 (Signature parameter);
+ * the access key from the store; the timestamp window; nonce replay; the signature itself. Each failure
+ * is the matching Alibaba Cloud common error (CAS-API.md §4.4).
+ */
+import type { Store } from "../../store/port.js";
+import { ServiceError } from "../../service/errors.js";
+import { EMPTY_SHA256, parseV3Authorization, rpcV1Signature, rpcV1StringToSign, sameSignature, v3CanonicalRequest, v3Signature, v3StringToSign } from "./signature.js";
+import { createHash } from "node:crypto";
+
+export interface AuthInput {
+  method: string;
+  path: string;
+  query: Array<[string, string]>;
+  form: Array<[string, string]>;
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array;
+}
+
+export interface Authenticated {
+  accessKeyId: string;
+  tenantId: string;
+  action: string;
+  version: string;
+  scheme: "v3" | "v1";
+}
+
+export interface AuthOptions {
+  /** Allowed clock skew in seconds; 0 disables the check (tests with fixed timestamps). Default 900. */
+  timestampWindowSec: number;
+  now: () => Date;
+}
+
+const err = (code: string, status: number, message: string) => new ServiceError(code, status, message);
+const header = (h: AuthInput["headers"], name: string): string | undefined => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** Remembers nonces for twice the timestamp window (a replay outside the window fails on time). */
+export class NonceCache {
+  readonly #seen = new Map<string, number>();
+  readonly ttlMs: number;
+  constructor(ttlMs: number) {
+    this.ttlMs = ttlMs;
+  }
+  /** True when the nonce is fresh (and records it). */
+  take(key: string, nowMs: number): boolean {
+    if (this.#seen.size > 100_000) for (const [k, t] of this.#seen) if (t < nowMs) this.#seen.delete(k);
+    const until = this.#seen.get(key);
+    if (until !== undefined && until >= nowMs) return false;
+    this.#seen.set(key, nowMs + this.ttlMs);
+    return true;
+  }
+}
+
+export async function authenticate(store: Store, req: AuthInput, opts: AuthOptions, nonces: NonceCache): Promise<Authenticated> {
+  const authz = header(req.headers, "authorization");
+  const params = new Map([...req.form, ...req.query]);
+  let scheme: "v3" | "v1";
+  let accessKeyId: string;
+  let timestamp: string | undefined;
+  let nonce: string | undefined;
+  let action: string | undefined;
+  let version: string | undefined;
+  let v3: ReturnType<typeof parseV3Authorization> = null;
+  if (authz?.startsWith("ACS3-")) {
+    scheme = "v3";
+    v3 = parseV3Authorization(authz);
+    if (!v3) throw err("IncompleteSignature", 400, "The Authorization header is malformed.");
+    for (const h of ["host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"]) {
+      if (!v3.signedHeaders.includes(h)) throw err("IncompleteSignature", 400, `The header ${h} must be signed.`);
+    }
+    accessKeyId = v3.accessKeyId;
+    timestamp = header(req.headers, "x-acs-date");
+    nonce = header(req.headers, "x-acs-signature-nonce");
+    action = header(req.headers, "x-acs-action");
+    version = header(req.headers, "x-acs-version");
+  } else if (params.has("Signature")) {
+    scheme = "v1";
+    accessKeyId = params.get("AccessKeyId") ?? "";
+    if (!accessKeyId) throw err("MissingAccessKeyId", 400, "AccessKeyId is mandatory for this action.");
+    const method = params.get("SignatureMethod");
+    if (method !== "HMAC-SHA1") throw err("InvalidSignatureMethod", 400, "Only SignatureMethod HMAC-SHA1 is supported.");
+    if (params.get("SignatureVersion") !== "1.0") throw err("IncompleteSignature", 400, "SignatureVersion must be 1.0.");
+    timestamp = params.get("Timestamp");
+    nonce = params.get("SignatureNonce");
+    // Parameters win over the (unsigned) x-acs-* headers the SDK also sends.
+    action = params.get("Action") ?? header(req.headers, "x-acs-action");
+    version = params.get("Version") ?? header(req.headers, "x-acs-version");
+  } else {
+    throw err("IncompleteSignature", 400, "The request is not signed (no ACS3 Authorization header and no Signature parameter).");
+  }
+  if (!action) throw err("MissingAction", 400, "Action is mandatory.");
+  if (!version) throw err("MissingVersion", 400, "Version is mandatory.");
+  if (!nonce) throw err("MissingSignatureNonce", 400, "SignatureNonce is mandatory.");
+
+  if (!timestamp || !ISO.test(timestamp) || Number.isNaN(Date.parse(timestamp))) {
+    throw err("InvalidTimeStamp.Format", 400, "Specified time stamp or date value is not well formatted (yyyy-MM-ddTHH:mm:ssZ).");
+  }
+  const now = opts.now().getTime();
+  if (opts.timestampWindowSec > 0 && Math.abs(now - Date.parse(timestamp)) > opts.timestampWindowSec * 1000) {
+    throw err("InvalidTimeStamp.Expired", 400, `Specified time stamp or date value is expired (more than ${opts.timestampWindowSec} s from server time).`);
+  }
+
+  const key = await store.transaction((tx) => tx.accessKeys.get(accessKeyId));
+  if (!key) throw err("InvalidAccessKeyId.NotFound", 404, "Specified access key is not found.");
+  if (key.status !== "enabled") throw err("InvalidAccessKeyId.Inactive", 400, "Specified access key is disabled.");
+
+  if (scheme === "v3" && v3) {
+    const declared = header(req.headers, "x-acs-content-sha256");
+    const actual = req.body.length ? createHash("sha256").update(req.body).digest("hex") : EMPTY_SHA256;
+    if (declared !== actual) throw err("SignatureDoesNotMatch", 400, "x-acs-content-sha256 does not match the body.");
+    const expected = v3Signature(key.secret, v3StringToSign(v3CanonicalRequest({ method: req.method, path: req.path, query: req.query, headers: req.headers, signedHeaders: v3.signedHeaders, body: req.body })));
+    if (!sameSignature(expected, v3.signature)) throw err("SignatureDoesNotMatch", 400, "Specified signature does not match our calculation.");
+  } else {
+    const expected = rpcV1Signature(key.secret, rpcV1StringToSign(req.method, [...req.query, ...req.form]));
+    if (!sameSignature(expected, params.get("Signature") ?? "")) throw err("SignatureDoesNotMatch", 400, "Specified signature does not match our calculation.");
+  }
+  // Checked last, so an unauthenticated caller cannot burn someone else's nonces.
+  if (!nonces.take(`${accessKeyId}:${nonce}`, now)) throw err("SignatureNonceUsed", 400, "Specified signature nonce was used already.");
+  return { accessKeyId, tenantId: key.tenantId, action, version, scheme };
+}
