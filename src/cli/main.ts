@@ -10,6 +10,7 @@ import * as crl from "./commands/crl.js";
 import * as csr from "./commands/csr.js";
 import * as init from "./commands/init.js";
 import * as issue from "./commands/issue.js";
+import * as serve from "./commands/serve.js";
 import { EXIT, reportError } from "./output.js";
 
 const program = new Command("caskit")
@@ -29,7 +30,7 @@ Exit codes: 0 ok, 1 refused, 2 usage, 3 store unavailable or passphrase, 4 inter
   .exitOverride()
   .showHelpAfterError();
 
-for (const m of [init, ca, issue, cert, crl, csr]) m.register(program);
+for (const m of [init, ca, issue, cert, crl, csr, serve]) m.register(program);
 
 try {
   await program.parseAsync(process.argv);

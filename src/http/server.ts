@@ -1,0 +1,50 @@
+/**
+ * `serve(options)`: opens the store, listens, and shuts down gracefully on SIGTERM/SIGINT (in-flight
+ * requests finish, then the store closes).
+ * @module caskit/server
+ */
+import { openStore } from "../store/open.js";
+import type { ServiceConfig } from "../service/context.js";
+import { type AppOptions, buildApp } from "./app.js";
+
+export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
+  data: string;
+  host?: string;
+  port?: number;
+  config: ServiceConfig;
+  /** Called once listening, with the bound address. */
+  onListen?: (address: { host: string; port: number }) => void;
+}
+
+export async function serve(options: ServeOptions): Promise<() => Promise<void>> {
+  const store = await openStore(options.data);
+  const app = buildApp({ ...options, store, config: options.config });
+  await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
+  const addr = app.server.address();
+  const port = typeof addr === "object" && addr ? addr.port : (options.port ?? 8080);
+  options.onListen?.({ host: options.host ?? "127.0.0.1", port });
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      // Keep-alive sockets turn idle when their in-flight request finishes; close them as they do, or
+      // server.close() would wait for the 72 s keep-alive timeout.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
+      await store.close();
+    })();
+    return closing;
+  };
+  for (const sig of ["SIGTERM", "SIGINT"] as const) {
+    process.once(sig, () => {
+      close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+  return close;
+}
