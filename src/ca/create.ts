@@ -45,6 +45,15 @@ function checkYears(years: unknown): number {
   return years;
 }
 
+/** The finished CA: what both creators return, derived from the signed DER and its parts. */
+function authority(
+  der: Uint8Array,
+  parts: Pick<CertificateAuthority, "kind" | "key" | "signer" | "subject" | "subjectDer" | "keyIdentifier" | "notBefore" | "notAfter" | "pathLen" | "chainDer">,
+  serial: Uint8Array,
+): CertificateAuthority {
+  return Object.freeze({ ...parts, certificateDer: der, certificatePem: certificatePem(der), spec: parts.key.spec, identifier: md5Hex(der), serialNumber: hex(serial) });
+}
+
 /** Maps CAS EKU names or dotted OIDs to OIDs. */
 export function resolveEkus(names: readonly string[]): string[] {
   return names.map((n) => {
@@ -81,23 +90,7 @@ export async function createRootCa(params: CreateCaParams): Promise<CertificateA
     extensions: [basicConstraints({ ca: true }), CA_KEY_USAGE, subjectKeyIdentifier(ski), authorityKeyIdentifier(ski)],
   });
   const der = signTbs(tbs, signer);
-  return Object.freeze({
-    kind: "root",
-    certificateDer: der,
-    certificatePem: certificatePem(der),
-    key,
-    signer,
-    spec: key.spec,
-    subjectDer: name,
-    subject,
-    keyIdentifier: ski,
-    notBefore: now,
-    notAfter,
-    pathLen: null,
-    chainDer: [],
-    identifier: md5Hex(der),
-    serialNumber: hex(serial),
-  });
+  return authority(der, { kind: "root", key, signer, subject, subjectDer: name, keyIdentifier: ski, notBefore: now, notAfter, pathLen: null, chainDer: [] }, serial);
 }
 
 /**
@@ -142,21 +135,6 @@ export async function createSubCa(parent: CertificateAuthority, params: CreateSu
     extensions,
   });
   const der = signTbs(tbs, parent.signer);
-  return Object.freeze({
-    kind: "sub",
-    certificateDer: der,
-    certificatePem: certificatePem(der),
-    key,
-    signer: createSigner(key),
-    spec: key.spec,
-    subjectDer: name,
-    subject,
-    keyIdentifier: ski,
-    notBefore: now,
-    notAfter,
-    pathLen,
-    chainDer: [parent.certificateDer, ...parent.chainDer],
-    identifier: md5Hex(der),
-    serialNumber: hex(serial),
-  });
+  const chainDer = [parent.certificateDer, ...parent.chainDer];
+  return authority(der, { kind: "sub", key, signer: createSigner(key), subject, subjectDer: name, keyIdentifier: ski, notBefore: now, notAfter, pathLen, chainDer }, serial);
 }

@@ -12,16 +12,9 @@ import { hex } from "../internal/der.js";
 import { certificatePem, md5Hex } from "../issue/certificate.js";
 import { keyIdentifier } from "../issue/extensions.js";
 import type { SubjectParams } from "../types.js";
+import { FIELD_OF } from "../csr/subject.js";
 import type { CertificateAuthority } from "./types.js";
 
-const FIELD: Record<string, keyof SubjectParams> = {
-  "2.5.4.3": "commonName",
-  "2.5.4.10": "organization",
-  "2.5.4.11": "organizationalUnit",
-  "2.5.4.6": "country",
-  "2.5.4.8": "state",
-  "2.5.4.7": "locality",
-};
 
 function toDer(input: string | Uint8Array): Uint8Array {
   if (typeof input !== "string") return input;
@@ -57,7 +50,7 @@ export function loadCa(params: LoadCaParams): CertificateAuthority {
   const subject: SubjectParams = {};
   for (const rdn of tbs.subject) {
     for (const atv of rdn) {
-      const k = FIELD[atv.type];
+      const k = FIELD_OF[atv.type];
       if (k && subject[k] === undefined) subject[k] = atv.value.toString();
     }
   }

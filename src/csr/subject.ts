@@ -103,7 +103,8 @@ export function checkSubject(raw: ReturnType<typeof readName>): SubjectFacts {
   return { attributes, fields, cn };
 }
 
-const FIELD_OF: Record<string, keyof SubjectParams> = {
+/** Attribute OID → the SubjectParams field it fills (the first of each wins). */
+export const FIELD_OF: Readonly<Record<string, keyof SubjectParams>> = {
   "2.5.4.3": "commonName",
   "2.5.4.10": "organization",
   "2.5.4.11": "organizationalUnit",

@@ -13,10 +13,6 @@ const FAMILY: Record<string, string> = { RSA: "RSA", ECC: "ECC", SM2: "SM2" };
 /** CAS SAN types: 1 e-mail, 2 DNS, 6 URI, 7 IP. */
 const SAN_TYPE = { email: 1, dns: 2, uri: 6, ip: 7 } as const;
 
-const md5 = (pem: string) => {
-  const [der] = fromPemAll("CERTIFICATE", pem);
-  return createHash("md5").update(der ?? new Uint8Array()).digest("hex");
-};
 const sha2 = (pem: string) => {
   const [der] = fromPemAll("CERTIFICATE", pem);
   return createHash("sha256").update(der ?? new Uint8Array()).digest("hex");
@@ -26,19 +22,26 @@ const familyOfSpec = (spec: string) => FAMILY[spec.split("_")[0] as string] ?? s
 /** `yyyy-MM-ddT00:00Z`, the date form ListRevokeCertificate uses. */
 export const casDay = (d: Date) => `${d.toISOString().slice(0, 10)}T00:00Z`;
 
+/** The subject fields every CAS certificate view repeats. */
+function subjectView(subject: CaRecord["subject"]) {
+  return {
+    SubjectDN: subjectDn(subject),
+    CommonName: subject.commonName ?? "",
+    OrganizationUnit: subject.organizationalUnit ?? "",
+    Organization: subject.organization ?? "",
+    Locality: subject.locality ?? "",
+    State: subject.state ?? "",
+    CountryCode: subject.country ?? "",
+  };
+}
+
 export function caView(ca: CaRecord, counts: { issued: number }, config: ServiceConfig) {
   return {
     CertificateType: ca.kind,
     X509Certificate: ca.certificatePem,
     Identifier: ca.id,
     SerialNumber: ca.serialNumber,
-    SubjectDN: subjectDn(ca.subject),
-    CommonName: ca.subject.commonName ?? "",
-    OrganizationUnit: ca.subject.organizationalUnit ?? "",
-    Organization: ca.subject.organization ?? "",
-    Locality: ca.subject.locality ?? "",
-    State: ca.subject.state ?? "",
-    CountryCode: ca.subject.country ?? "",
+    ...subjectView(ca.subject),
     Sans: "1",
     Status: ca.status,
     Algorithm: familyOfSpec(ca.algorithm),
@@ -48,7 +51,7 @@ export function caView(ca: CaRecord, counts: { issued: number }, config: Service
     AfterDate: ca.notAfter.getTime(),
     ParentIdentifier: ca.parentId ?? "",
     Sha2: sha2(ca.certificatePem),
-    Md5: md5(ca.certificatePem),
+    Md5: ca.id, // the identifier is the MD5 of the DER
     CrlStatus: ca.crlEnabled && config.crlBaseUrl ? "ACTIVE" : "INACTIVE",
     CrlUrl: ca.crlEnabled && config.crlBaseUrl ? crlUrl(config.crlBaseUrl.replace(/\/+$/, ""), ca.id) : "",
     CrlDay: ca.crlDays,
@@ -65,13 +68,7 @@ export function certView(c: CertificateRecord) {
     X509Certificate: c.certificatePem,
     Identifier: c.id,
     SerialNumber: c.serialNumber,
-    SubjectDN: subjectDn(c.subject),
-    CommonName: c.subject.commonName ?? "",
-    OrganizationUnit: c.subject.organizationalUnit ?? "",
-    Organization: c.subject.organization ?? "",
-    Locality: c.subject.locality ?? "",
-    State: c.subject.state ?? "",
-    CountryCode: c.subject.country ?? "",
+    ...subjectView(c.subject),
     Sans: JSON.stringify(c.sans.map((s) => ({ Type: SAN_TYPE[s.type], Value: s.value }))),
     Status: c.status,
     BeforeDate: c.notBefore.getTime(),
