@@ -12,6 +12,9 @@ import { IssueError, KeyError, ProfileError } from "../errors.js";
 import { hex } from "../internal/der.js";
 import { type RandomSource, systemNow, systemRandom } from "../internal/env.js";
 import { toPem } from "../internal/pem.js";
+import { TRUE, sequence } from "../internal/der.js";
+import { readDer } from "../csr/der-reader.js";
+import { resolveEkus } from "../ca/create.js";
 import type { CertificateAuthority } from "../ca/types.js";
 import type { CsrFacts, SanEntry, SubjectParams, ValidityParams } from "../types.js";
 import { certificatePem, encodeTbs, md5Hex, signTbs } from "./certificate.js";
@@ -113,6 +116,28 @@ interface LeafRequest {
   profile: "SERVER" | "CLIENT";
   validity: ValidityParams;
   enableCrl: boolean;
+  /** CreateCustomCertificate: its own constant extensions, SAN criticality and serial. */
+  custom?: { prefix: Uint8Array[]; sanCritical: boolean; serial?: Uint8Array };
+}
+
+export type CustomKeyUsage = "digitalSignature" | "nonRepudiation" | "keyEncipherment" | "dataEncipherment" | "keyAgreement";
+export type CustomCritical = "KeyUsage" | "ExtendedKeyUsages" | "SubjectAlternativeNames";
+
+/** CreateCustomCertificate (CAS-API.md §6.7): a leaf with the caller's subject, key usages, EKUs and SANs. */
+export interface CustomFromCsrParams extends ValidityParams {
+  /** Subject fields; each given one overrides the CSR's (commonName too). */
+  subject?: SubjectParams;
+  /** Defaults to digitalSignature (+ keyEncipherment for RSA). CA usages are never allowed on a leaf. */
+  keyUsage?: CustomKeyUsage[];
+  /** CAS names or dotted OIDs; none by default. */
+  extendedKeyUsages?: string[];
+  /** Typed SANs; defaults to the CSR's own. */
+  sans?: SanEntry[];
+  /** Extensions to mark critical (CAS `Criticals`); basicConstraints CA:FALSE is always critical. */
+  critical?: CustomCritical[];
+  /** A caller-chosen serial (positive, at most 20 octets); uniqueness is the store's to enforce. */
+  serialNumber?: bigint;
+  enableCrl?: boolean;
 }
 
 export class Issuer {
@@ -190,6 +215,48 @@ export class Issuer {
     return { ...r, keyPair };
   }
 
+  /**
+   * A certificate with a caller-defined profile (CreateCustomCertificate). It is still a leaf
+   * (basicConstraints CA:FALSE, critical) — caskit never issues a CA certificate through this door.
+   */
+  customFromCsr(csr: CsrFacts, params: CustomFromCsrParams): IssueResult {
+    const subject = normalizeSubject({ ...csr.subjectFields, ...stripUndefined(params.subject ?? {}) });
+    if (!subject.state && this.ca.subject.state) subject.state = this.ca.subject.state;
+    if (!subject.locality && this.ca.subject.locality) subject.locality = this.ca.subject.locality;
+    const sans = (params.sans ?? csr.sans).map(checkSan);
+    const critical = new Set(params.critical ?? []);
+    const usages = params.keyUsage ?? (this.ca.spec.family === "RSA" ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"]);
+    if (!usages.length) throw new ProfileError("invalid_extension", "give at least one key usage", { field: "keyUsage" });
+    for (const u of usages) {
+      if (!LEAF_USAGES.has(u)) throw new ProfileError("invalid_extension", `key usage "${String(u).slice(0, 40)}" is not allowed on a leaf certificate`, { field: "keyUsage" });
+    }
+    const prefix = [basicConstraints({ ca: false }), withCritical(keyUsage(usages), critical.has("KeyUsage"))];
+    const ekus = resolveEkus(params.extendedKeyUsages ?? []);
+    if (ekus.length) prefix.push(withCritical(extKeyUsage(ekus), critical.has("ExtendedKeyUsages")));
+    let serial: Uint8Array | undefined;
+    if (params.serialNumber !== undefined) {
+      const n = params.serialNumber;
+      let h = n.toString(16);
+      if (h.length % 2) h = `0${h}`;
+      if (n <= 0n || h.length / 2 + (Number.parseInt(h.slice(0, 2), 16) >= 0x80 ? 1 : 0) > 20) {
+        throw new ProfileError("invalid_extension", "SerialNumber must be positive and at most 20 octets (RFC 5280 §4.1.2.2)", { field: "serialNumber" });
+      }
+      serial = Uint8Array.from(Buffer.from(h, "hex"));
+    }
+    const profile = ekus.includes(EKU_OIDS.serverAuth as string) ? "SERVER" : "CLIENT";
+    return this.#issue({
+      spki: csr.spki,
+      keyFamily: csr.keyFamily,
+      keySize: csr.keySize,
+      subject,
+      sans,
+      profile,
+      validity: params,
+      enableCrl: !!params.enableCrl,
+      custom: { prefix, sanCritical: critical.has("SubjectAlternativeNames"), serial },
+    });
+  }
+
   /** CN from the request; O/OU/C/ST/L from the overrides, else the CSR; ST and L else the CA's. */
   #subject(cn: string | undefined, overrides: SubjectOverrides | undefined, fromCsr: SubjectParams): SubjectParams {
     const o = normalizeSubject({ ...(overrides ?? {}), commonName: undefined });
@@ -220,12 +287,12 @@ export class Issuer {
     if (req.keyFamily !== ca.spec.family) throw familyMismatch(ca, req.keyFamily);
     const { notBefore, notAfter } = resolveValidity(req.validity, { now: this.#now(), issuerNotAfter: ca.notAfter });
     if (req.enableCrl && !this.#cdp) throw new ProfileError("invalid_url", "enableCrl needs the issuer prepared with a crlBaseUrl", { field: "enableCrl" });
-    const serial = newSerial(this.#random);
+    const serial = req.custom?.serial ?? newSerial(this.#random);
     const subjectName = encodeName(req.subject);
-    const extensions = [...this.#prefix[req.profile], subjectKeyIdentifier(keyIdentifier(req.spki)), this.#aki];
+    const extensions = [...(req.custom?.prefix ?? this.#prefix[req.profile]), subjectKeyIdentifier(keyIdentifier(req.spki)), this.#aki];
     if (req.sans.length) {
       const names = req.sans.map((s) => (s.type === "ip" ? generalName({ type: "ip", bytes: (parseIpAddress(s.value) as { bytes: Uint8Array }).bytes }) : generalName(s)));
-      extensions.push(subjectAltName(names, req.subject.commonName === undefined && Object.keys(req.subject).length === 0));
+      extensions.push(subjectAltName(names, !!req.custom?.sanCritical || Object.keys(req.subject).length === 0));
     } else if (Object.keys(req.subject).length === 0) {
       throw new ProfileError("invalid_subject", "the certificate would name nothing: no subject and no subjectAltName", { field: "commonName" });
     }
@@ -300,6 +367,51 @@ export function serverSans(cn: string | undefined, csrSans: CsrFacts["sans"], do
 
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/;
 
+const LEAF_USAGES = new Set<string>(["digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement"]);
+
+const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "")) as Partial<T>;
+
+/** Re-encodes an Extension with the critical flag set (the encoders emit non-critical EKU/SAN). */
+function withCritical(ext: Uint8Array, critical: boolean): Uint8Array {
+  if (!critical) return ext;
+  const top = readDer(ext);
+  const [id, maybeBool, value] = top.children ?? [];
+  const val = value ?? maybeBool;
+  if (!id || !val) return ext;
+  return sequence(ext.subarray(id.start, id.end), TRUE, ext.subarray(val.start, val.end));
+}
+
+/** Checks one typed SAN: DNS names and IPs by the CSR policy's rules, e-mail and URI syntax. */
+export function checkSan(entry: SanEntry): SanEntry {
+  const v = entry.value;
+  const bad = (what: string) => new ProfileError("invalid_san", `"${v.slice(0, 80)}" is not ${what}`, { field: "sans" });
+  switch (entry.type) {
+    case "dns":
+      if (!isValidHostName(v)) throw bad("a valid DNS name");
+      return { type: "dns", value: v.toLowerCase() };
+    case "ip": {
+      const ip = parseIpAddress(v);
+      if (!ip) throw bad("an IP address");
+      return { type: "ip", value: ip.text };
+    }
+    case "email":
+      if (!EMAIL.test(v) || v.length > 254) throw bad("an e-mail address");
+      return entry;
+    case "uri": {
+      let ok = /^[\x21-\x7e]+$/.test(v);
+      try {
+        new URL(v);
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw bad("an ASCII URI");
+      return entry;
+    }
+    default:
+      throw new ProfileError("invalid_san", "unknown SAN type", { field: "sans" });
+  }
+}
+
 /** Client SANs from CAS SanType (1 e-mail, 6 URI) and SanValue. */
 export function clientSans(sanType: number | undefined, sanValue: string | undefined): SanEntry[] {
   const values = splitList(sanValue);
@@ -309,18 +421,5 @@ export function clientSans(sanType: number | undefined, sanValue: string | undef
   }
   if (sanType !== 1 && sanType !== 6) throw new ProfileError("invalid_san", "sanType must be 1 (e-mail) or 6 (URI)", { field: "sanType" });
   if (!values.length) throw new ProfileError("invalid_san", "sanType needs at least one sanValue", { field: "sanValue" });
-  return values.map((v) => {
-    if (sanType === 1) {
-      if (!EMAIL.test(v) || v.length > 254) throw new ProfileError("invalid_san", `"${v.slice(0, 80)}" is not an e-mail address`, { field: "sanValue" });
-      return { type: "email" as const, value: v };
-    }
-    let u: URL;
-    try {
-      u = new URL(v);
-    } catch {
-      throw new ProfileError("invalid_san", `"${v.slice(0, 80)}" is not a URI`, { field: "sanValue" });
-    }
-    if (!/^[\x21-\x7e]+$/.test(v) || !u.protocol) throw new ProfileError("invalid_san", `"${v.slice(0, 80)}" is not an ASCII URI`, { field: "sanValue" });
-    return { type: "uri" as const, value: v };
-  });
+  return values.map((value) => checkSan({ type: sanType === 1 ? "email" : "uri", value }));
 }

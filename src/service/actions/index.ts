@@ -10,6 +10,7 @@ import {
   listClientCertificate,
   listRevokeCertificate,
 } from "./certificates.js";
+import { createCustomCertificate } from "./custom.js";
 import { ISSUE_ACTIONS } from "./issue.js";
 
 const ALL = [
@@ -20,6 +21,7 @@ const ALL = [
   describeCACertificateCount,
   updateCACertificateStatus,
   ...ISSUE_ACTIONS,
+  createCustomCertificate,
   describeClientCertificate,
   describeClientCertificateStatus,
   listClientCertificate,

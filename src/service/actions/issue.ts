@@ -46,7 +46,7 @@ async function issuerFor(ctx: ServiceContext, tx: StoreTx, parentId: string) {
 }
 
 /** Stores the certificate and shapes the response by Immediately (0 id, 1 + cert, 2 + chain). */
-async function commit(ctx: ServiceContext, tx: StoreTx, issuerId: string, r: IssueResult, immediately: number) {
+export async function commit(ctx: ServiceContext, tx: StoreTx, issuerId: string, r: IssueResult, immediately: number) {
   const rec: CertificateRecord = {
     id: r.identifier,
     tenantId: ctx.tenantId,

@@ -1,0 +1,129 @@
+/**
+ * CreateCustomCertificate (CAS-API.md §6.7): issue from a CSR with the caller's validity string, subject,
+ * key usages, extended key usages, typed SANs, critical flags and optionally serial number
+ * (ApiPassthrough, flat style). Subject CustomAttributes are refused (not supported).
+ */
+import { z } from "zod";
+import { parseCsr } from "../../csr/index.js";
+import type { CustomCritical, CustomKeyUsage } from "../../issue/issuer.js";
+import type { SanEntry, ValidityParams } from "../../types.js";
+import { issuerOf } from "../authority.js";
+import { invalid, stateError } from "../errors.js";
+import { bool, int, list, str } from "../params.js";
+import { defineAction } from "../run.js";
+import { caOrNotFound, effectiveCaStatus } from "./ca.js";
+import { commit } from "./issue.js";
+
+const KEY_USAGE_NAMES: Record<string, CustomKeyUsage | "forbidden"> = {
+  DigitalSignature: "digitalSignature",
+  ContentCommitment: "nonRepudiation",
+  NonRepudiation: "nonRepudiation",
+  KeyEncipherment: "keyEncipherment",
+  DataEncipherment: "dataEncipherment",
+  KeyAgreement: "keyAgreement",
+  EncipherOnly: "forbidden",
+  DecipherOnly: "forbidden",
+};
+const SAN_TYPES: Record<string, SanEntry["type"]> = { rfc822Name: "email", dNSName: "dns", uniformResourceIdentifier: "uri", iPAddress: "ip" };
+const CRITICAL_NAMES: Record<string, CustomCritical> = { KeyUsage: "KeyUsage", ExtendedKeyUsages: "ExtendedKeyUsages", SubjectAlternativeNames: "SubjectAlternativeNames" };
+
+const passthrough = z
+  .object({
+    Subject: z
+      .object({
+        Country: z.string().regex(/^[A-Za-z]{2}$/).optional(),
+        State: str(128).optional(),
+        Locality: str(128).optional(),
+        Organization: str(64).optional(),
+        OrganizationUnit: str(64).optional(),
+        CommonName: str(64).optional(),
+        CustomAttributes: z.unknown().optional(),
+      })
+      .optional(),
+    Extensions: z
+      .object({
+        KeyUsage: z.record(z.string(), bool).optional(),
+        ExtendedKeyUsages: list(z.string().min(1).max(64)).optional(),
+        SubjectAlternativeNames: z.array(z.object({ Type: z.string(), Value: z.string().min(1).max(1024) })).optional(),
+        Criticals: list(z.string().min(1).max(64)).optional(),
+      })
+      .optional(),
+    SerialNumber: z.union([z.string().regex(/^\d{1,49}$/), z.number().int().positive()]).optional(),
+  })
+  .optional();
+
+/** `1y` / `3m` / `7d`, an absolute `yyyy-MM-ddTHH:mm:ssZ` (notAfter), or `notBefore/notAfter`. */
+export function parseValidity(v: string, now: Date): ValidityParams {
+  const rel = /^(\d{1,5})([ymd])$/.exec(v);
+  if (rel) {
+    const n = Number(rel[1]);
+    return rel[2] === "y" ? { years: n } : rel[2] === "m" ? { months: n } : { days: n };
+  }
+  const at = (s: string) => {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(s) || Number.isNaN(Date.parse(s))) throw invalid("Validity", "use 1y, 3m, 7d, yyyy-MM-ddTHH:mm:ssZ or notBefore/notAfter");
+    return Math.floor(Date.parse(s) / 1000);
+  };
+  const [a, b, ...rest] = v.split("/");
+  if (rest.length || a === undefined) throw invalid("Validity", "too many parts");
+  if (b === undefined) return { beforeTime: Math.floor(now.getTime() / 1000), afterTime: at(a) };
+  return { beforeTime: at(a), afterTime: at(b) };
+}
+
+export const createCustomCertificate = defineAction({
+  name: "CreateCustomCertificate",
+  mutates: true,
+  schema: z.object({
+    ParentIdentifier: str(64),
+    Csr: z.string().min(1).max(70_000),
+    Validity: str(64),
+    ApiPassthrough: passthrough,
+    Immediately: int(0, 2).default(0),
+    EnableCrl: bool.optional(),
+  }),
+  async handler(ctx, p, tx) {
+    const csr = parseCsr(p.Csr);
+    const rec = await caOrNotFound(ctx, tx, p.ParentIdentifier);
+    if ((await effectiveCaStatus(ctx, tx, rec)) !== "ISSUE") throw stateError("CACertificateRevoked", "the issuing CA is revoked and can no longer issue");
+    const ap = p.ApiPassthrough ?? {};
+    if (ap.Subject?.CustomAttributes !== undefined) throw invalid("ApiPassthrough.Subject.CustomAttributes", "custom subject attributes are not supported by caskit");
+    const ku = ap.Extensions?.KeyUsage;
+    const usages: CustomKeyUsage[] | undefined = ku
+      ? Object.entries(ku)
+          .filter(([, on]) => on)
+          .map(([name]) => {
+            const u = KEY_USAGE_NAMES[name];
+            if (!u || u === "forbidden") throw invalid("ApiPassthrough.Extensions.KeyUsage", `${name.slice(0, 40)} is not supported`);
+            return u;
+          })
+      : undefined;
+    const sans = ap.Extensions?.SubjectAlternativeNames?.map((s) => {
+      const type = SAN_TYPES[s.Type];
+      if (!type) throw invalid("ApiPassthrough.Extensions.SubjectAlternativeNames", `unknown Type ${s.Type.slice(0, 40)}`);
+      return { type, value: s.Value } as SanEntry;
+    });
+    const critical = ap.Extensions?.Criticals?.map((c) => {
+      const k = CRITICAL_NAMES[c];
+      if (!k) throw invalid("ApiPassthrough.Extensions.Criticals", `cannot mark ${c.slice(0, 40)} critical`);
+      return k;
+    });
+    const s = ap.Subject ?? {};
+    const r = issuerOf(ctx, rec).customFromCsr(csr, {
+      ...parseValidity(p.Validity, ctx.now()),
+      subject: { commonName: s.CommonName, organization: s.Organization, organizationalUnit: s.OrganizationUnit, country: s.Country, state: s.State, locality: s.Locality },
+      keyUsage: usages,
+      extendedKeyUsages: ap.Extensions?.ExtendedKeyUsages,
+      sans,
+      critical,
+      serialNumber: ap.SerialNumber === undefined ? undefined : BigInt(ap.SerialNumber),
+      enableCrl: p.EnableCrl ?? (rec.crlEnabled && !!ctx.config.crlBaseUrl),
+    });
+    const out = await commit(ctx, tx, rec.id, r, p.Immediately);
+    // §6.7 names the certificate field `Certificate` (not X509Certificate).
+    if (out.X509Certificate) {
+      out.Certificate = out.X509Certificate;
+      delete out.X509Certificate;
+    }
+    return out;
+  },
+  target: (_p, r) => r.Identifier ?? null,
+});
