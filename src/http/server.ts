@@ -5,9 +5,12 @@
  */
 import { openStore } from "../store/open.js";
 import type { ServiceConfig } from "../service/context.js";
+import { refreshAllCrls } from "../service/crl.js";
 import { type AppOptions, buildApp } from "./app.js";
 
 export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
+  /** Seconds between scheduled CRL refreshes (0 = none). Default 60. */
+  crlIntervalSec?: number;
   data: string;
   host?: string;
   port?: number;
@@ -23,9 +26,20 @@ export async function serve(options: ServeOptions): Promise<() => Promise<void>>
   const addr = app.server.address();
   const port = typeof addr === "object" && addr ? addr.port : (options.port ?? 8080);
   options.onListen?.({ host: options.host ?? "127.0.0.1", port });
+  // CRLs: refreshed at start and on a schedule, so none reaches nextUpdate while caskit runs.
+  const now = options.now ?? (() => new Date());
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    sweeping = refreshAllCrls(store, options.config, now).catch((e) => app.log.error({ err: (e as Error).message }, "crl refresh failed"));
+  };
+  sweep();
+  const interval = (options.crlIntervalSec ?? 60) > 0 ? setInterval(sweep, (options.crlIntervalSec ?? 60) * 1000) : null;
+  interval?.unref();
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
+      if (interval) clearInterval(interval);
+      await sweeping;
       // Keep-alive sockets turn idle when their in-flight request finishes; close them as they do, or
       // server.close() would wait for the 72 s keep-alive timeout.
       const sweep = setInterval(() => app.server.closeIdleConnections(), 50);

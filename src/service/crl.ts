@@ -6,9 +6,9 @@
  * expired has listed it (RFC 5280 §3.3 allows removal after expiry).
  */
 import { buildCrl, parseCrlReason, type RevokedEntry } from "../revoke/index.js";
-import type { CaRecord, CrlRecord, StoreTx } from "../store/port.js";
+import type { CaRecord, CrlRecord, Store, StoreTx } from "../store/port.js";
 import { authorityOf, issuerOf } from "./authority.js";
-import type { ServiceContext } from "./context.js";
+import type { ServiceConfig, ServiceContext } from "./context.js";
 
 const PAGE = 5_000;
 
@@ -51,4 +51,23 @@ export async function currentCrl(ctx: ServiceContext, tx: StoreTx, ca: CaRecord)
     if (fresh) return latest;
   }
   return rebuildCrl(ctx, tx, ca);
+}
+
+/**
+ * The scheduled pass: every active CA's CRL is brought up to date (rebuilt when a revocation is newer or
+ * half its validity is gone, so it never reaches nextUpdate while caskit runs). Returns the CAs rebuilt.
+ */
+export async function refreshAllCrls(store: Store, config: ServiceConfig, now: () => Date): Promise<string[]> {
+  const ids = await store.transaction((tx) => tx.cas.listActiveIds());
+  const rebuilt: string[] = [];
+  for (const id of ids) {
+    await store.transaction(async (tx) => {
+      const ca = await tx.cas.getPublic(id);
+      if (!ca) return;
+      const before = await tx.crls.latest(id);
+      const after = await currentCrl({ store, tenantId: ca.tenantId, actor: "scheduler", now, config }, tx, ca);
+      if (after.crlNumber !== before?.crlNumber) rebuilt.push(id);
+    });
+  }
+  return rebuilt;
 }

@@ -114,6 +114,8 @@ export interface AccessKeyRepo {
 export interface CaRepo {
   insert(ca: CaRecord): Promise<void>;
   get(tenantId: string, id: string): Promise<CaRecord | null>;
+  /** Every tenant's CA ids in ISSUE state (the CRL scheduler). */
+  listActiveIds(): Promise<string[]>;
   /** Any tenant's CA: only for public artefacts (its certificate, its CRL). */
   getPublic(id: string): Promise<CaRecord | null>;
   list(tenantId: string, page: Page): Promise<CaRecord[]>;

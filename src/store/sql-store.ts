@@ -276,6 +276,9 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         const [r] = await c.all("SELECT * FROM cas WHERE tenant_id = ? AND id = ?", [tenantId, id]);
         return r ? toCa(r) : null;
       },
+      async listActiveIds() {
+        return (await c.all("SELECT id FROM cas WHERE status = 'ISSUE' ORDER BY id")).map((r) => r.id as string);
+      },
       async getPublic(id) {
         const [r] = await c.all("SELECT * FROM cas WHERE id = ?", [id]);
         return r ? toCa(r) : null;

@@ -8,7 +8,7 @@ import { openssl } from "../helpers/openssl.js";
 import { ROOT_PARAMS, SUB_PARAMS, sqliteContext } from "../helpers/service.js";
 
 let s: Awaited<ReturnType<typeof sqliteContext>>;
-let root: Record<string, string>;
+let root: Record<string, any>;
 let subId = "";
 let csr = "";
 beforeAll(async () => {
@@ -56,7 +56,7 @@ describe("CreateCustomCertificate", () => {
       return s.tmp.path(n);
     };
     const cert = f("custom.pem", r.Certificate);
-    expect(openssl(["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", f("root.pem", root.Certificate), "-untrusted", f("chain.pem", r.CertificateChain), cert]).ok).toBe(true);
+    expect(openssl(["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", f("root.pem", root.Certificate as string), "-untrusted", f("chain.pem", r.CertificateChain), cert]).ok).toBe(true);
     const text = openssl(["x509", "-in", cert, "-noout", "-text"]).stdout;
     expect(text).toMatch(/Subject: .*C = US.*O = Custom Org.*CN = custom.example.com/);
     expect(text).toContain("Digital Signature, Key Agreement");

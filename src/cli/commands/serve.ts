@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .option("--timestamp-window <s>", "allowed clock skew of signed requests in seconds (0 = unchecked)", (v) => Number(v), 900)
     .option("--throttle <n>", "requests per second per access key per action (0 = unlimited)", (v) => Number(v), 10)
     .option("--crl-days <n>", "default CRL validity in days", positiveInt, 7)
+    .option("--crl-interval <s>", "seconds between scheduled CRL refreshes (0 = none)", (v) => Number(v), 60)
     .option("--quiet", "no request logs")
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
@@ -27,6 +28,7 @@ export function register(program: Command): void {
         port,
         timestampWindowSec: o.timestampWindow,
         throttlePerSecond: o.throttle,
+        crlIntervalSec: o.crlInterval,
         logger: o.quiet ? false : { level: "info" },
         config: { crlBaseUrl: o.crlBaseUrl ?? process.env.CASKIT_CRL_BASE_URL, aiaBaseUrl: o.aiaBaseUrl ?? process.env.CASKIT_AIA_BASE_URL, defaultCrlDays: o.crlDays },
         onListen: ({ host, port: p }) => process.stdout.write(`caskit listening on http://${host}:${p}\n`),
