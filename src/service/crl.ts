@@ -24,6 +24,11 @@ async function collect(tx: StoreTx, caId: string, dropBefore: Date | null): Prom
     }
     after = page[page.length - 1]?.serialNumber as string;
   }
+  // A revoked subordinate CA is listed on its parent's CRL (RFC 5280 §5: the issuer lists what it signed).
+  for (const child of await tx.cas.revokedChildren(caId)) {
+    if (dropBefore && child.notAfter.getTime() < dropBefore.getTime()) continue;
+    out.push({ serial: child.serialNumber, revokedAt: child.revokedAt, reason: "cACompromise" });
+  }
   return out;
 }
 

@@ -121,6 +121,8 @@ export interface CaRepo {
   list(tenantId: string, page: Page): Promise<CaRecord[]>;
   count(tenantId: string): Promise<number>;
   setStatus(id: string, status: CaStatus, at: Date): Promise<void>;
+  /** Revoked subordinate CAs directly under `parentId` (they belong on the parent's CRL). */
+  revokedChildren(parentId: string): Promise<Array<{ serialNumber: string; revokedAt: Date; notAfter: Date }>>;
   /** Atomically takes the CA's next CRL number (strictly increasing per CA). */
   takeCrlNumber(id: string): Promise<bigint>;
 }
@@ -135,7 +137,7 @@ export interface CertificateRepo {
   revoke(id: string, at: Date, reason: string): Promise<void>;
   delete(id: string): Promise<void>;
   /** Revoked entries of one CA in serial order, `limit` at a time after `afterSerial` (CRL rebuilds). */
-  /** The latest revocation time under an issuer (null when none), to tell whether its CRL is stale. */
+  /** The latest revocation time under an issuer — certificates and subordinate CAs — (null when none). */
   lastRevocation(issuerId: string): Promise<Date | null>;
   revokedPage(issuerId: string, afterSerial: string, limit: number): Promise<Array<{ serialNumber: string; revokedAt: Date; reason: string | null; notAfter: Date }>>;
 }

@@ -293,6 +293,10 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
       async setStatus(id, status, at) {
         await c.run("UPDATE cas SET status = ?, revoked_at = ? WHERE id = ?", [status, status === "REVOKE" ? at.getTime() : null, id]);
       },
+      async revokedChildren(parentId) {
+        const rows = await c.all("SELECT serial_number, revoked_at, not_after FROM cas WHERE parent_id = ? AND status = 'REVOKE' ORDER BY serial_number", [parentId]);
+        return rows.map((r) => ({ serialNumber: r.serial_number as string, revokedAt: date(r.revoked_at), notAfter: date(r.not_after) }));
+      },
       async takeCrlNumber(id) {
         // One UPDATE … RETURNING: the row lock makes concurrent takers serialize (both dialects).
         const [r] = await c.all("UPDATE cas SET next_crl_number = next_crl_number + 1 WHERE id = ? RETURNING next_crl_number - 1 AS n", [id]);
@@ -355,7 +359,10 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
       },
       async lastRevocation(issuerId) {
         const [r] = await c.all("SELECT MAX(revoked_at) AS t FROM certificates WHERE issuer_id = ? AND status = 'REVOKE'", [issuerId]);
-        return dateOrNull(r?.t);
+        const [q] = await c.all("SELECT MAX(revoked_at) AS t FROM cas WHERE parent_id = ? AND status = 'REVOKE'", [issuerId]);
+        const a = dateOrNull(r?.t);
+        const b = dateOrNull(q?.t);
+        return a && b ? (a > b ? a : b) : (a ?? b);
       },
       async revokedPage(issuerId, afterSerial, limit) {
         const rows = await c.all(

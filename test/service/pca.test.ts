@@ -119,6 +119,17 @@ describe("issuance and lifecycle", () => {
     expect((await refusal(s.call("CreateServerCertificateWithCsr", { ParentIdentifier: sub2, Csr: csrPem, Days: 5 }))).code).toBe("CACertificateRevoked");
     expect((await s.call("DescribeClientCertificate", { Identifier: leaf.Identifier })).Certificate.Status).toBe("REVOKE");
     expect((await s.call("DescribeClientCertificateStatus", { Identifier: leaf.Identifier })).CertificateStatus[0].Status).toBe("revoked");
+    // The revoked sub-CA is on its root's CRL, which OpenSSL reads and verifies.
+    const crl = await s.ctx.store.transaction(async (tx) => currentCrl(s.ctx, tx, (await tx.cas.get("default", rootId))!));
+    const crlFile = s.tmp.path("root.crl");
+    writeFileSync(crlFile, toPem("X509 CRL", crl.der));
+    const rootPem = s.tmp.path("root-ca.pem");
+    writeFileSync(rootPem, (await s.call("DescribeCACertificate", { Identifier: rootId })).Certificate.X509Certificate);
+    const text = openssl(["crl", "-in", crlFile, "-CAfile", rootPem, "-noout", "-text"]);
+    expect(text.stderr).toContain("verify OK");
+    const subSerial = (await s.call("DescribeCACertificate", { Identifier: sub2 })).Certificate.SerialNumber;
+    expect(text.stdout).toContain(`Serial Number: ${subSerial.toUpperCase()}`);
+    expect(text.stdout).toContain("CA Compromise");
   });
 
   it("DescribeCertificatePrivateKey returns the generated key encrypted for OpenSSL, and refuses CSR-based ones", async () => {
