@@ -69,8 +69,19 @@ export const utf8String = (s: string): Uint8Array => tlv(TAG.UTF8_STRING, utf8.e
 export const printableString = (s: string): Uint8Array => tlv(TAG.PRINTABLE_STRING, utf8.encode(s));
 export const ia5String = (s: string): Uint8Array => tlv(TAG.IA5_STRING, utf8.encode(s));
 
-/** An OBJECT IDENTIFIER from dotted text. */
+const OID_CACHE = new Map<string, Uint8Array>();
+
+/** An OBJECT IDENTIFIER from dotted text (memoized: the same few OIDs are written on every certificate). */
 export function oid(dotted: string): Uint8Array {
+  let hit = OID_CACHE.get(dotted);
+  if (!hit) {
+    hit = encodeOid(dotted);
+    if (OID_CACHE.size < 10_000) OID_CACHE.set(dotted, hit);
+  }
+  return hit;
+}
+
+function encodeOid(dotted: string): Uint8Array {
   const arcs = dotted.split(".").map((a) => BigInt(a));
   if (arcs.length < 2) throw new TypeError(`OID needs at least two arcs: ${dotted}`);
   const first = (arcs[0] as bigint) * 40n + (arcs[1] as bigint);

@@ -78,10 +78,11 @@ export const authorityKeyIdentifier = (keyId: Uint8Array): Uint8Array => extensi
 /** A GeneralName for a SAN: [1] rfc822Name, [2] dNSName, [6] URI (IA5String contents), [7] iPAddress (octets). */
 export function generalName(entry: { type: "dns" | "email" | "uri"; value: string } | { type: "ip"; bytes: Uint8Array }): Uint8Array {
   if (entry.type === "ip") return implicitPrimitive(7, entry.bytes);
-  return implicitPrimitive(GENERAL_NAME_TAG[entry.type], new TextEncoder().encode(entry.value));
+  return implicitPrimitive(GENERAL_NAME_TAG[entry.type], ascii.encode(entry.value));
 }
 
 const GENERAL_NAME_TAG = { email: 1, dns: 2, uri: 6 } as const;
+const ascii = new TextEncoder();
 
 /** subjectAltName; critical only when the subject is empty (RFC 5280 §4.2.1.6). */
 export function subjectAltName(names: Uint8Array[], critical: boolean): Uint8Array {

@@ -291,7 +291,7 @@ export class Issuer {
     const subjectName = encodeName(req.subject);
     const extensions = [...(req.custom?.prefix ?? this.#prefix[req.profile]), subjectKeyIdentifier(keyIdentifier(req.spki)), this.#aki];
     if (req.sans.length) {
-      const names = req.sans.map((s) => (s.type === "ip" ? generalName({ type: "ip", bytes: (parseIpAddress(s.value) as { bytes: Uint8Array }).bytes }) : generalName(s)));
+      const names = req.sans.map(sanToGeneralName);
       extensions.push(subjectAltName(names, !!req.custom?.sanCritical || Object.keys(req.subject).length === 0));
     } else if (Object.keys(req.subject).length === 0) {
       throw new ProfileError("invalid_subject", "the certificate would name nothing: no subject and no subjectAltName", { field: "commonName" });
@@ -324,6 +324,14 @@ export class Issuer {
       keySize: req.keySize,
     };
   }
+}
+
+/** The GeneralName DER of a checked SAN entry (IP text back to its 4 or 16 bytes). */
+function sanToGeneralName(s: SanEntry): Uint8Array {
+  if (s.type !== "ip") return generalName(s);
+  const ip = parseIpAddress(s.value);
+  if (!ip) throw new ProfileError("invalid_san", `"${s.value.slice(0, 80)}" is not an IP address`, { field: "sans" });
+  return generalName({ type: "ip", bytes: ip.bytes });
 }
 
 function familyMismatch(ca: CertificateAuthority, family: string): KeyError {
