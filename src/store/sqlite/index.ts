@@ -15,6 +15,11 @@ export interface SqliteOptions extends OpenOptions {
   path: string;
   /** Milliseconds a writer waits for another process's lock. Defaults to 30 s. */
   busyTimeoutMs?: number;
+  /**
+   * Most transactions grouped into one commit (one fsync) when several are waiting; 1 turns grouping
+   * off. Defaults to 32, or CASKIT_SQLITE_GROUP_COMMIT.
+   */
+  groupCommit?: number;
 }
 
 function translate(e: unknown): unknown {
@@ -27,6 +32,7 @@ function translate(e: unknown): unknown {
 }
 
 export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
+  if (options.groupCommit === undefined && process.env.CASKIT_SQLITE_GROUP_COMMIT) options = { ...options, groupCommit: Number(process.env.CASKIT_SQLITE_GROUP_COMMIT) };
   let db: Database.Database;
   try {
     db = new Database(options.path);
@@ -54,28 +60,70 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
       }
     },
   };
-  // One connection: transactions from this process take turns (the next starts when the last ends).
-  let queue: Promise<unknown> = Promise.resolve();
-  const driver: Driver = {
-    dialect: "sqlite",
-    withTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
-      const next = queue.then(async () => {
+  // One connection. Transactions from this process are queued and run in groups: one BEGIN IMMEDIATE …
+  // COMMIT (one fsync) around up to `groupCommit` of them, each inside its own SAVEPOINT so a failing one
+  // rolls back alone. Every caller is answered only after the group's COMMIT: a result returned is durable.
+  const groupCommit = Math.max(1, options.groupCommit ?? 32);
+  type Job = { fn: (c: SqlConn) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+  const pending: Job[] = [];
+  let running = false;
+  let idle: Promise<void> = Promise.resolve();
+  let markIdle: () => void = () => undefined;
+
+  async function runGroups(): Promise<void> {
+    running = true;
+    idle = new Promise((r) => (markIdle = r));
+    try {
+      while (pending.length) {
+        const group = pending.splice(0, groupCommit);
+        const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
         try {
           db.exec("BEGIN IMMEDIATE");
         } catch (e) {
-          throw translate(e);
+          for (const j of group) j.reject(translate(e));
+          continue;
         }
         try {
-          const result = await fn(conn);
+          for (const [i, job] of group.entries()) {
+            db.exec(`SAVEPOINT t${i}`);
+            try {
+              outcomes.push({ ok: true, value: await job.fn(conn) });
+              db.exec(`RELEASE t${i}`);
+            } catch (error) {
+              db.exec(`ROLLBACK TO t${i}`);
+              db.exec(`RELEASE t${i}`);
+              outcomes.push({ ok: false, error });
+            }
+          }
           db.exec("COMMIT");
-          return result;
         } catch (e) {
           if (db.inTransaction) db.exec("ROLLBACK");
-          throw e;
+          for (const j of group) j.reject(translate(e));
+          continue;
+        }
+        group.forEach((job, i) => {
+          const o = outcomes[i];
+          if (o?.ok) job.resolve(o.value);
+          else job.reject(o?.error);
+        });
+      }
+    } finally {
+      running = false;
+      markIdle();
+    }
+  }
+
+  const driver: Driver = {
+    dialect: "sqlite",
+    withTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        // Start on the next tick, so transactions submitted together share one commit.
+        if (!running) {
+          running = true;
+          setImmediate(() => void runGroups());
         }
       });
-      queue = next.catch(() => undefined);
-      return next;
     },
     async execScript(_c, sql) {
       db.exec(sql);
@@ -84,7 +132,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
       // BEGIN IMMEDIATE already holds the database's write lock.
     },
     async close() {
-      await queue;
+      while (running || pending.length) await (running ? idle : new Promise((r) => setImmediate(r)));
       if (db.open) db.close();
     },
   };
