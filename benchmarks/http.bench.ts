@@ -49,7 +49,8 @@ export async function runHttpBench(): Promise<BenchRow[]> {
     const ak = { id: created.AccessKeyId, secret: created.AccessKeySecret };
     const csr = createCsr({ key: await generateKeyPair("ECC_256"), subject: { commonName: "bench.example.com" } }).pem;
 
-    server = spawn(process.execPath, [BIN, "serve", "--port", "0", "--throttle", "0", "--quiet"], { env, stdio: ["ignore", "pipe", "inherit"] });
+    const prof = process.env.CASKIT_BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CASKIT_BENCH_PROF}`] : [];
+    server = spawn(process.execPath, [...prof, BIN, "serve", "--port", "0", "--throttle", "0", "--quiet"], { env, stdio: ["ignore", "pipe", "inherit"] });
     const port = await new Promise<number>((resolve, reject) => {
       let out = "";
       server?.stdout?.on("data", (d: Buffer) => {

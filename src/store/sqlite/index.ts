@@ -43,17 +43,27 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   } catch (cause) {
     throw new StoreError("unavailable", `cannot open the SQLite store at ${options.path}`, { cause });
   }
+  // Prepared once per distinct statement: preparing costs more than running these small statements.
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let st = statements.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      if (statements.size < 500) statements.set(sql, st);
+    }
+    return st;
+  };
   const conn: SqlConn = {
     async run(sql, params = []) {
       try {
-        return db.prepare(sql).run(...(params as unknown[])).changes;
+        return prepare(sql).run(...(params as unknown[])).changes;
       } catch (e) {
         throw translate(e);
       }
     },
     async all(sql, params = []) {
       try {
-        const st = db.prepare(sql);
+        const st = prepare(sql);
         return (st.reader ? st.all(...(params as unknown[])) : (st.run(...(params as unknown[])), [])) as Record<string, unknown>[];
       } catch (e) {
         throw translate(e);
