@@ -5,7 +5,7 @@
  */
 import type { Signer } from "../crypto/signer.js";
 import { RevokeError } from "../errors.js";
-import { encodeLength, fromHex, implicitPrimitive, octetString, oid, sequence, time, tlv, unsignedInteger, bitString, concat } from "../internal/der.js";
+import { bitString, concat, encodeLength, fromHex, implicitPrimitive, octetString, oid, sequence, time, tlv, unsignedInteger } from "../internal/der.js";
 import { toPem } from "../internal/pem.js";
 import { CRL_REASONS, type CrlReason } from "./reasons.js";
 
@@ -36,8 +36,8 @@ export interface BuildCrlParams {
 
 export interface CrlResult {
   der: Uint8Array;
-  /** PEM labelled "X509 CRL" (RFC 7468 §5), which OpenSSL reads. */
-  pem: string;
+  /** PEM labelled "X509 CRL" (RFC 7468 §5), which OpenSSL reads; computed on first access. */
+  readonly pem: string;
   crlNumber: bigint;
   entryCount: number;
   thisUpdate: Date;
@@ -71,24 +71,48 @@ function serialBytes(s: Uint8Array | string, index: number): Uint8Array {
   return b;
 }
 
-/** A growable byte buffer: amortised O(1) appends, one copy at the end. */
+/** Bytes appended into 1 MiB chunks: no doubling copies, no unused capacity, one copy at the end. */
 class ByteSink {
-  buf = new Uint8Array(1 << 16);
+  static readonly CHUNK = 1 << 20;
+  readonly chunks: Uint8Array[] = [];
+  cur = new Uint8Array(ByteSink.CHUNK);
+  pos = 0;
   len = 0;
   push(b: Uint8Array): void {
-    if (this.len + b.length > this.buf.length) {
-      let cap = this.buf.length * 2;
-      while (cap < this.len + b.length) cap *= 2;
-      const next = new Uint8Array(cap);
-      next.set(this.buf.subarray(0, this.len));
-      this.buf = next;
+    if (this.pos + b.length <= this.cur.length) {
+      this.cur.set(b, this.pos);
+      this.pos += b.length;
+      this.len += b.length;
+      return;
     }
-    this.buf.set(b, this.len);
+    let i = 0;
+    while (i < b.length) {
+      if (this.pos === this.cur.length) this.#next();
+      const n = Math.min(b.length - i, this.cur.length - this.pos);
+      this.cur.set(b.subarray(i, i + n), this.pos);
+      this.pos += n;
+      i += n;
+    }
     this.len += b.length;
   }
   byte(v: number): void {
-    if (this.len + 1 > this.buf.length) this.push(Uint8Array.of(v));
-    else this.buf[this.len++] = v;
+    if (this.pos === this.cur.length) this.#next();
+    this.cur[this.pos++] = v;
+    this.len++;
+  }
+  #next(): void {
+    this.chunks.push(this.cur);
+    this.cur = new Uint8Array(ByteSink.CHUNK);
+    this.pos = 0;
+  }
+  /** Copies everything written into `out` at `offset`. */
+  copyTo(out: Uint8Array, offset: number): void {
+    let off = offset;
+    for (const c of this.chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    out.set(this.cur.subarray(0, this.pos), off);
   }
 }
 
@@ -134,7 +158,8 @@ export function buildCrl(params: BuildCrlParams): CrlResult {
     const intLen = (serial[0] as number) & 0x80 ? serial.length + 1 : serial.length;
     const bodyLen = 2 + intLen + lastTimeDer.length + (ext ? ext.length : 0);
     sink.byte(0x30);
-    sink.push(encodeLength(bodyLen));
+    if (bodyLen < 0x80) sink.byte(bodyLen);
+    else sink.push(encodeLength(bodyLen));
     sink.byte(0x02);
     sink.byte(intLen);
     if (intLen > serial.length) sink.byte(0);
@@ -153,16 +178,47 @@ export function buildCrl(params: BuildCrlParams): CrlResult {
   );
   const head = concat([V2, issuer.signer.signatureAlgorithm.algorithmIdentifier, issuer.nameDer, time(thisUpdate), time(nextUpdate)]);
   // RFC 5280 §5.1.2.6: with no revoked certificates the list is absent, not empty.
-  const revoked = count ? sink.buf.subarray(0, sink.len) : undefined;
-  const revokedHeader = revoked ? concat([Uint8Array.of(0x30), encodeLength(revoked.length)]) : new Uint8Array(0);
-  const tbsBodyLen = head.length + revokedHeader.length + (revoked?.length ?? 0) + extensions.length;
+  const revokedLen = count ? sink.len : 0;
+  const revokedHeader = count ? concat([Uint8Array.of(0x30), encodeLength(revokedLen)]) : new Uint8Array(0);
+  const tbsBodyLen = head.length + revokedHeader.length + revokedLen + extensions.length;
   const tbsHeader = concat([Uint8Array.of(0x30), encodeLength(tbsBodyLen)]);
-  const tbs = new Uint8Array(tbsHeader.length + tbsBodyLen);
-  let off = 0;
-  for (const part of [tbsHeader, head, revokedHeader, revoked ?? new Uint8Array(0), extensions]) {
-    tbs.set(part, off);
+  const tbsLen = tbsHeader.length + tbsBodyLen;
+  // One buffer for the whole CRL: the TBS is written once, after room for the outer header (at most 6
+  // bytes), signed in place, and the signature appended — no copy of a million entries.
+  const alg = issuer.signer.signatureAlgorithm.algorithmIdentifier;
+  const MAX_SIG = 1024; // RSA-8192 signature + BIT STRING header; ECDSA/SM2 are far smaller
+  const out = new Uint8Array(6 + tbsLen + alg.length + MAX_SIG);
+  let off = 6;
+  for (const part of [tbsHeader, head, revokedHeader]) {
+    out.set(part, off);
     off += part.length;
   }
-  const der = sequence(tbs, issuer.signer.signatureAlgorithm.algorithmIdentifier, bitString(issuer.signer.sign(tbs)));
-  return { der, pem: toPem("X509 CRL", der), crlNumber, entryCount: count, thisUpdate, nextUpdate };
+  if (count) sink.copyTo(out, off);
+  off += revokedLen;
+  out.set(extensions, off);
+  off += extensions.length;
+  const tbs = out.subarray(6, 6 + tbsLen);
+  const sig = bitString(issuer.signer.sign(tbs));
+  if (sig.length > MAX_SIG) throw new RevokeError("invalid_crl_params", "signature larger than expected", { field: "issuer" });
+  out.set(alg, off);
+  off += alg.length;
+  out.set(sig, off);
+  off += sig.length;
+  const outerHeader = concat([Uint8Array.of(0x30), encodeLength(off - 6)]);
+  const start = 6 - outerHeader.length;
+  out.set(outerHeader, start);
+  const der = out.subarray(start, off);
+  // PEM of a million-entry CRL is ~47 MB of text: made only when asked for.
+  let pem: string | undefined;
+  return {
+    der,
+    get pem() {
+      pem ??= toPem("X509 CRL", der);
+      return pem;
+    },
+    crlNumber,
+    entryCount: count,
+    thisUpdate,
+    nextUpdate,
+  };
 }
