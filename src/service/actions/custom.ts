@@ -117,7 +117,7 @@ export const createCustomCertificate = defineAction({
       serialNumber: ap.SerialNumber === undefined ? undefined : BigInt(ap.SerialNumber),
       enableCrl: p.EnableCrl ?? (rec.crlEnabled && !!ctx.config.crlBaseUrl),
     });
-    const out = await commit(ctx, tx, rec.id, r, p.Immediately);
+    const out = await commit(ctx, tx, rec, r, p.Immediately);
     // §6.7 names the certificate field `Certificate` (not X509Certificate).
     if (out.X509Certificate) {
       out.Certificate = out.X509Certificate;

@@ -46,11 +46,11 @@ async function issuerFor(ctx: ServiceContext, tx: StoreTx, parentId: string) {
 }
 
 /** Stores the certificate and shapes the response by Immediately (0 id, 1 + cert, 2 + chain). */
-export async function commit(ctx: ServiceContext, tx: StoreTx, issuerId: string, r: IssueResult, immediately: number) {
+export async function commit(ctx: ServiceContext, tx: StoreTx, issuer: CaRecord, r: IssueResult, immediately: number) {
   const rec: CertificateRecord = {
     id: r.identifier,
     tenantId: ctx.tenantId,
-    issuerId,
+    issuerId: issuer.id,
     serialNumber: r.serialNumber,
     certificateType: r.certificateType,
     status: "ISSUE",
@@ -61,7 +61,7 @@ export async function commit(ctx: ServiceContext, tx: StoreTx, issuerId: string,
     notAfter: r.notAfter,
     algorithm: r.keyFamily,
     keySize: r.keySize,
-    signAlgorithm: (await tx.cas.get(ctx.tenantId, issuerId))?.signAlgorithm ?? "",
+    signAlgorithm: issuer.signAlgorithm,
     sha256: "",
     keyPkcs8: r.keyPair ? exportPrivateKeyDer(r.keyPair) : null,
     tags: [],
@@ -90,7 +90,7 @@ export const createServerCertificate = defineAction({
   async handler(ctx, p, tx) {
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
     const r = await issuer.server({ commonName: p.CommonName, algorithm: p.Algorithm, domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
-    return commit(ctx, tx, rec.id, r, p.Immediately);
+    return commit(ctx, tx, rec, r, p.Immediately);
   },
   target,
 });
@@ -103,7 +103,7 @@ export const createServerCertificateWithCsr = defineAction({
     const csr = parseCsr(p.Csr);
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
     const r = issuer.serverFromCsr(csr, { domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
-    return commit(ctx, tx, rec.id, r, p.Immediately);
+    return commit(ctx, tx, rec, r, p.Immediately);
   },
   target,
 });
@@ -125,7 +125,7 @@ export const createClientCertificate = defineAction({
       enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec),
       ...validityOf(p),
     });
-    return commit(ctx, tx, rec.id, r, p.Immediately);
+    return commit(ctx, tx, rec, r, p.Immediately);
   },
   target,
 });
@@ -138,7 +138,7 @@ export const createClientCertificateWithCsr = defineAction({
     const csr = parseCsr(p.Csr);
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
     const r = issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
-    return commit(ctx, tx, rec.id, r, p.Immediately);
+    return commit(ctx, tx, rec, r, p.Immediately);
   },
   target,
 });
