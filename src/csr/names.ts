@@ -26,6 +26,8 @@ export function isValidHostName(name: string, options: { allowWildcard?: boolean
   return !/^[0-9]+$/.test(labels[labels.length - 1] as string);
 }
 
+const MAYBE_IP = /^[0-9A-Fa-f:.%]+$/;
+
 export interface IpAddress {
   version: 4 | 6;
   /** 4 or 16 bytes, network order (the iPAddress SAN encoding, RFC 5280 §4.2.1.6). */
@@ -39,9 +41,11 @@ export interface IpAddress {
  * octal and decimal in the wild, so it is refused) or any RFC 4291 textual IPv6 (zone IDs refused).
  */
 export function parseIpAddress(text: string): IpAddress | null {
+  // Host names are the common case: skip the address grammars unless the text could be one.
+  if (!MAYBE_IP.test(text)) return null;
   if (isIPv4(text)) {
-    const bytes = Uint8Array.from(text.split(".").map(Number));
-    return { version: 4, bytes, text: formatIpAddress(bytes) };
+    // isIPv4 refuses leading zeros, so the text is already canonical.
+    return { version: 4, bytes: Uint8Array.from(text.split(".").map(Number)), text };
   }
   if (isIPv6(text) && !text.includes("%")) {
     const bytes = ipv6Bytes(text);
