@@ -42,14 +42,23 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** tag || length || contents. */
+/** tag || length || contents — one allocation, each content copied once. */
 export function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
-  const body = contents.length === 1 ? (contents[0] as Uint8Array) : concat(contents);
-  const len = encodeLength(body.length);
-  const out = new Uint8Array(1 + len.length + body.length);
+  let n = 0;
+  for (const c of contents) n += c.length;
+  const hdr = n < 0x80 ? 2 : n < 0x100 ? 3 : n < 0x10000 ? 4 : n < 0x1000000 ? 5 : 6;
+  const out = new Uint8Array(hdr + n);
   out[0] = tag;
-  out.set(len, 1);
-  out.set(body, 1 + len.length);
+  if (hdr === 2) out[1] = n;
+  else {
+    out[1] = 0x80 | (hdr - 2);
+    for (let i = hdr - 1, v = n; i >= 2; i--, v = Math.floor(v / 256)) out[i] = v & 0xff;
+  }
+  let off = hdr;
+  for (const c of contents) {
+    out.set(c, off);
+    off += c.length;
+  }
   return out;
 }
 

@@ -103,5 +103,5 @@ export function authorityInfoAccess(caIssuersUrl: string): Uint8Array {
 
 /** `[3] EXPLICIT Extensions` from already-encoded extensions. */
 export function extensionsField(exts: Uint8Array[]): Uint8Array {
-  return tlv(0xa3, sequence(concat(exts)));
+  return tlv(0xa3, sequence(...exts));
 }
