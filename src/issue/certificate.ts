@@ -2,7 +2,7 @@
  * Assembling and signing a certificate from pre-encoded parts (RFC 5280 §4.1). No object trees, no
  * re-parsing of our own output: the TBSCertificate is concatenated DER, signed once, wrapped once.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Signer } from "../crypto/signer.js";
 import { bitString, sequence, time, unsignedInteger } from "../internal/der.js";
 import { toPem } from "../internal/pem.js";
@@ -45,6 +45,6 @@ export function signTbs(tbs: Uint8Array, signer: Signer): Uint8Array {
 export const certificatePem = (der: Uint8Array): string => toPem("CERTIFICATE", der);
 
 /** CAS `Identifier`/`Md5`: lowercase hex MD5 of the DER (CAS-API.md finding 9). */
-export const md5Hex = (der: Uint8Array): string => createHash("md5").update(der).digest("hex");
+export const md5Hex = (der: Uint8Array): string => hash("md5", der, "hex");
 /** CAS `Sha2`: lowercase hex SHA-256 of the DER. */
-export const sha256Hex = (der: Uint8Array): string => createHash("sha256").update(der).digest("hex");
+export const sha256Hex = (der: Uint8Array): string => hash("sha256", der, "hex");

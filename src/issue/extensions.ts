@@ -2,8 +2,8 @@
  * X.509 v3 extension encoders (RFC 5280 §4.2), writing finished DER with the internal writer so the
  * issuing hot path can pre-encode whatever is constant per issuer and profile.
  */
-import { createHash } from "node:crypto";
-import { bitString, concat, implicitPrimitive, octetString, oid, sequence, smallInteger, tlv, TRUE } from "../internal/der.js";
+import { hash } from "node:crypto";
+import { bitString, implicitPrimitive, octetString, oid, sequence, smallInteger, tlv, TRUE } from "../internal/der.js";
 import { readDer } from "../csr/der-reader.js";
 
 export const EXT = {
@@ -68,7 +68,7 @@ export function keyIdentifier(spki: Uint8Array): Uint8Array {
   const top = readDer(spki);
   const bits = top.children?.[1];
   if (!bits || bits.tag !== 0x03) throw new TypeError("not a SubjectPublicKeyInfo");
-  return new Uint8Array(createHash("sha1").update(spki.subarray(bits.contentStart + 1, bits.end)).digest());
+  return new Uint8Array(hash("sha1", spki.subarray(bits.contentStart + 1, bits.end), "buffer"));
 }
 
 export const subjectKeyIdentifier = (keyId: Uint8Array): Uint8Array => extension(EXT.subjectKeyIdentifier, false, octetString(keyId));
