@@ -1,19 +1,34 @@
 /**
  * The store port: narrow repositories per aggregate, plus `transaction`. Adapters (SQLite, PostgreSQL)
- * implement it over the same migrations. Private keys cross this port as plaintext PKCS#8 DER and are
- * encrypted/decrypted inside the store (crypto-at-rest.ts); nothing above it sees ciphertext.
+ * implement it over migrations with the same meaning. Private keys and access-key secrets cross this port
+ * as plaintext (PKCS#8 DER, strings) and are sealed/opened inside the store (crypto-at-rest.ts); nothing
+ * above it sees ciphertext, and nothing below the service decides what a missing record means: unknown
+ * ids read as `null`.
+ *
+ * Revocation is part of {@link CertificateRepo}, not a separate RevocationRepo: a revocation is a state
+ * change of one certificate row (status, time, reason), made in the same statement that guards it
+ * (`status = 'ISSUE'`), and the CRL's paged read is an index range over that same table
+ * (`issuer_id, status, serial_number`). A separate table would cost a second write per revocation and a
+ * join per CRL page, and could disagree with the certificate's status.
+ *
+ * Does not: cache, retry, or map errors to CAS codes (the service does, in one table).
+ * @module caskit/store
  */
 import type { SanEntry, SubjectParams } from "../types.js";
 
+/** A CA may issue (`ISSUE`) or has been revoked (`REVOKE`); the CAS spellings. */
 export type CaStatus = "ISSUE" | "REVOKE";
+/** An issued certificate is valid (`ISSUE`) or revoked (`REVOKE`); the CAS spellings. */
 export type CertStatus = "ISSUE" | "REVOKE";
 
+/** A tenant: the owner of access keys, CAs and certificates. */
 export interface TenantRecord {
   id: string;
   name: string;
   createdAt: Date;
 }
 
+/** An API access key of a tenant (the CAS AccessKeyId and its secret). */
 export interface AccessKeyRecord {
   id: string;
   tenantId: string;
@@ -23,6 +38,7 @@ export interface AccessKeyRecord {
   createdAt: Date;
 }
 
+/** A CA: its certificate, its key (plaintext across the port), its state and its CRL settings. */
 export interface CaRecord {
   /** CAS Identifier: lowercase hex MD5 of the certificate DER. */
   id: string;
@@ -50,6 +66,7 @@ export interface CaRecord {
   revokedAt: Date | null;
 }
 
+/** An issued end-entity certificate. `serialNumber` is unique per `issuerId` (enforced by the database). */
 export interface CertificateRecord {
   id: string;
   tenantId: string;
@@ -74,6 +91,7 @@ export interface CertificateRecord {
   revokeReason: string | null;
 }
 
+/** A CRL as issued: one row per CRL number per CA, the latest served. */
 export interface CrlRecord {
   caId: string;
   crlNumber: bigint;
@@ -82,6 +100,7 @@ export interface CrlRecord {
   der: Uint8Array;
 }
 
+/** One line of the append-only audit log: who did what to which record, when, and how it ended. */
 export interface AuditRecord {
   at: Date;
   /** Who: an access key id, "cli", or "system". */
@@ -94,64 +113,101 @@ export interface AuditRecord {
   detail: string | null;
 }
 
+/** Offset paging for listings (the CAS `CurrentPage`/`ShowSize` pairs). */
 export interface Page {
   offset: number;
   limit: number;
 }
 
+/** A revoked entry as a CRL needs it. */
+export interface RevokedEntryRecord {
+  serialNumber: string;
+  revokedAt: Date;
+  reason: string | null;
+  notAfter: Date;
+}
+
+/** Tenants. */
 export interface TenantRepo {
   create(t: TenantRecord): Promise<void>;
   get(id: string): Promise<TenantRecord | null>;
 }
 
+/** Access keys; the secret is sealed at rest. */
 export interface AccessKeyRepo {
+  /** Fails with StoreError("conflict") when the id exists. */
   create(k: AccessKeyRecord): Promise<void>;
   get(id: string): Promise<AccessKeyRecord | null>;
+  /** One tenant's keys, or every key when `tenantId` is omitted; oldest first. */
   list(tenantId?: string): Promise<AccessKeyRecord[]>;
+  /** Returns false when there is no such key. */
   setStatus(id: string, status: AccessKeyRecord["status"]): Promise<boolean>;
 }
 
+/** CAs. Reads are scoped by tenant except the two public ones. */
 export interface CaRepo {
+  /** Fails with StoreError("conflict") when the id exists. */
   insert(ca: CaRecord): Promise<void>;
+  /** The tenant's CA, or null (another tenant's CA reads as missing). */
   get(tenantId: string, id: string): Promise<CaRecord | null>;
   /** Every tenant's CA ids in ISSUE state (the CRL scheduler). */
   listActiveIds(): Promise<string[]>;
   /** Any tenant's CA: only for public artefacts (its certificate, its CRL). */
   getPublic(id: string): Promise<CaRecord | null>;
+  /** The tenant's CAs, oldest first. */
   list(tenantId: string, page: Page): Promise<CaRecord[]>;
   count(tenantId: string): Promise<number>;
+  /** Sets the status; `at` becomes `revokedAt` for REVOKE and is cleared otherwise. */
   setStatus(id: string, status: CaStatus, at: Date): Promise<void>;
   /** Revoked subordinate CAs directly under `parentId` (they belong on the parent's CRL). */
   revokedChildren(parentId: string): Promise<Array<{ serialNumber: string; revokedAt: Date; notAfter: Date }>>;
-  /** Atomically takes the CA's next CRL number (strictly increasing per CA). */
+  /**
+   * Takes the CA's next CRL number: strictly increasing per CA across transactions, processes and
+   * machines (one row-locked UPDATE … RETURNING), and given back if the transaction rolls back.
+   * The CA must exist (StoreError("conflict") otherwise: a CRL for a CA deleted meanwhile).
+   */
   takeCrlNumber(id: string): Promise<bigint>;
 }
 
+/** Issued certificates, and their revocation (see the module note for why revocation lives here). */
 export interface CertificateRepo {
   /** Fails with StoreError("conflict") when the serial already exists under the issuer. */
   insert(c: CertificateRecord): Promise<void>;
+  /** The tenant's certificate, or null. */
   get(tenantId: string, id: string): Promise<CertificateRecord | null>;
+  /** The tenant's certificates, oldest first, optionally of one status or one id. */
   list(tenantId: string, page: Page, filter?: { status?: CertStatus; id?: string }): Promise<CertificateRecord[]>;
   count(tenantId: string, filter?: { status?: CertStatus; id?: string }): Promise<number>;
   countByIssuer(issuerId: string): Promise<number>;
-  revoke(id: string, at: Date, reason: string): Promise<void>;
+  /** Revokes a valid certificate; returns false (and changes nothing) when it is unknown or already revoked. */
+  revoke(id: string, at: Date, reason: string): Promise<boolean>;
   delete(id: string): Promise<void>;
-  /** Revoked entries of one CA in serial order, `limit` at a time after `afterSerial` (CRL rebuilds). */
   /** The latest revocation time under an issuer — certificates and subordinate CAs — (null when none). */
   lastRevocation(issuerId: string): Promise<Date | null>;
-  revokedPage(issuerId: string, afterSerial: string, limit: number): Promise<Array<{ serialNumber: string; revokedAt: Date; reason: string | null; notAfter: Date }>>;
+  /**
+   * Revoked entries of one CA in serial order, `limit` at a time after `afterSerial` ("" to start): a
+   * range read of the `(issuer_id, status, serial_number)` index, so a CRL rebuild streams one CA's
+   * revocations without reading the certificate table.
+   */
+  revokedPage(issuerId: string, afterSerial: string, limit: number): Promise<RevokedEntryRecord[]>;
 }
 
+/** Issued CRLs. */
 export interface CrlRepo {
+  /** Fails with StoreError("conflict") when the CA already has a CRL with this number. */
   put(crl: CrlRecord): Promise<void>;
+  /** The CA's CRL with the highest number, or null. */
   latest(caId: string): Promise<CrlRecord | null>;
 }
 
+/** The audit log: append and read only; the database itself refuses UPDATE, DELETE (and TRUNCATE). */
 export interface AuditRepo {
   append(r: AuditRecord): Promise<void>;
+  /** The newest `limit` lines, newest first. */
   list(limit: number): Promise<AuditRecord[]>;
 }
 
+/** The repositories, bound to one open transaction. Valid only inside the `transaction` callback. */
 export interface StoreTx {
   tenants: TenantRepo;
   accessKeys: AccessKeyRepo;
@@ -161,9 +217,21 @@ export interface StoreTx {
   audit: AuditRepo;
 }
 
+/**
+ * An open store.
+ * @example
+ * ```ts
+ * const store = await openStore("./caskit.db", { passphrase });
+ * const ca = await store.transaction((tx) => tx.cas.get(tenantId, id));
+ * ```
+ */
 export interface Store {
   readonly kind: "sqlite" | "postgres";
-  /** Runs `fn` in one transaction: all its writes commit together, or none do. */
+  /**
+   * Runs `fn` in one transaction: all its writes commit together, or none do (a throw rolls back every
+   * write, CRL numbers included, and rethrows). The promise settles only after the commit is durable.
+   * Do not call `transaction` again inside `fn`.
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Row counts per table (for tests and `caskit` diagnostics). */
   counts(): Promise<Record<string, number>>;

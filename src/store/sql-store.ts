@@ -1,11 +1,13 @@
 /**
  * The store over SQL, shared by both adapters: the same statements (with `?` placeholders; the
- * PostgreSQL driver numbers them), the same row mapping, the same key encryption. Adapters supply only
- * a Driver: connections, transactions and error translation.
+ * PostgreSQL driver numbers them), the same row mapping, the same key encryption, the same migration
+ * runner. Adapters supply only a Driver: connections, transactions and error translation.
+ * Internal to src/store: not exported from the package.
  */
+import { systemNow } from "../internal/env.js";
 import { StoreError } from "./errors.js";
 import { KeyVault } from "./crypto-at-rest.js";
-import { type Dialect, MIGRATIONS, migrationSql } from "./migrations/index.js";
+import { type Dialect, MIGRATIONS, SCHEMA_VERSION } from "./migrations/index.js";
 import type {
   AccessKeyRecord,
   AuditRecord,
@@ -18,14 +20,17 @@ import type {
   TenantRecord,
 } from "./port.js";
 
+/** A result row as the driver returns it. */
 export type Row = Record<string, unknown>;
 
+/** One connection inside one open transaction. */
 export interface SqlConn {
   /** Returns the number of rows changed. */
   run(sql: string, params?: unknown[]): Promise<number>;
   all(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
+/** What an adapter provides: transactions on its connections, and its dialect. */
 export interface Driver {
   readonly dialect: Dialect;
   /** Runs `fn` in one transaction on one connection (writers serialize; see each adapter). */
@@ -37,6 +42,7 @@ export interface Driver {
   close(): Promise<void>;
 }
 
+/** Options every adapter takes. */
 export interface OpenOptions {
   /** Master passphrase; falls back to CASKIT_MASTER_PASSPHRASE, then the file in CASKIT_MASTER_PASSPHRASE_FILE. */
   passphrase?: string;
@@ -44,10 +50,16 @@ export interface OpenOptions {
   devInsecure?: boolean;
 }
 
-const DEV_PASSPHRASE = "caskit-DEVELOPMENT-ONLY-insecure-passphrase";
+/** Public by design: anyone can open a store made with it. Never use it for real keys. */
+export const DEV_INSECURE_PASSPHRASE = "caskit-DEVELOPMENT-ONLY-insecure-passphrase";
 let warned = false;
 
-/** Resolves the master passphrase, or refuses to go on without one. */
+/**
+ * Resolves the master passphrase: `passphrase`, else CASKIT_MASTER_PASSPHRASE, else the contents of the
+ * file named by CASKIT_MASTER_PASSPHRASE_FILE (one trailing newline dropped). Without one it throws
+ * StoreError("no_passphrase"), unless `devInsecure` or CASKIT_DEV_INSECURE_NO_PASSPHRASE=1 asks for the
+ * public development passphrase (a warning goes to stderr once per process).
+ */
 export async function resolvePassphrase(o: OpenOptions): Promise<string> {
   if (o.passphrase) return o.passphrase;
   const env = process.env.CASKIT_MASTER_PASSPHRASE;
@@ -55,15 +67,22 @@ export async function resolvePassphrase(o: OpenOptions): Promise<string> {
   const file = process.env.CASKIT_MASTER_PASSPHRASE_FILE;
   if (file) {
     const { readFile } = await import("node:fs/promises");
-    const text = (await readFile(file, "utf8")).replace(/\r?\n$/, "");
+    let text: string;
+    try {
+      text = (await readFile(file, "utf8")).replace(/\r?\n$/, "");
+    } catch (cause) {
+      // The path is configuration, not a secret; the contents are never echoed.
+      throw new StoreError("no_passphrase", `cannot read CASKIT_MASTER_PASSPHRASE_FILE (${file})`, { cause });
+    }
     if (text) return text;
+    throw new StoreError("no_passphrase", `CASKIT_MASTER_PASSPHRASE_FILE (${file}) is empty`);
   }
   if (o.devInsecure || process.env.CASKIT_DEV_INSECURE_NO_PASSPHRASE === "1") {
     if (!warned) {
       warned = true;
       process.stderr.write("caskit: WARNING: CASKIT_DEV_INSECURE_NO_PASSPHRASE — private keys are encrypted with a public development key\n");
     }
-    return DEV_PASSPHRASE;
+    return DEV_INSECURE_PASSPHRASE;
   }
   throw new StoreError(
     "no_passphrase",
@@ -77,36 +96,59 @@ const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ?
 const bytes = (v: unknown): Uint8Array => new Uint8Array(v as Buffer);
 const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 
-/** Applies pending migrations under a cross-process lock; refuses a newer schema than this code knows. */
+/**
+ * Applies pending migrations in one transaction under a cross-process lock (two processes opening a new
+ * store at once: one migrates, the other then finds nothing to do), recording each in
+ * `schema_migrations`. Refuses a store whose schema is newer than this code knows: running old code on
+ * a newer schema could write rows the newer code misreads.
+ */
 async function migrate(driver: Driver): Promise<void> {
   await driver.withTransaction(async (c) => {
     await driver.lockForMigration(c);
     await c.run("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
     const done = new Set((await c.all("SELECT version FROM schema_migrations")).map((r) => num(r.version)));
-    const known = Math.max(...MIGRATIONS.map((m) => m.version));
     const newest = Math.max(0, ...done);
-    if (newest > known) throw new StoreError("migration", `the store has schema version ${newest}; this caskit knows up to ${known}. Upgrade caskit.`);
-    for (const m of MIGRATIONS) {
+    if (newest > SCHEMA_VERSION) {
+      throw new StoreError("migration", `the store has schema version ${newest}; this caskit knows up to ${SCHEMA_VERSION}. Upgrade caskit.`);
+    }
+    for (const m of MIGRATIONS[driver.dialect]) {
       if (done.has(m.version)) continue;
-      await driver.execScript(c, migrationSql(m, driver.dialect));
-      await c.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [m.version, m.name, Date.now()]);
+      try {
+        await driver.execScript(c, m.sql);
+      } catch (cause) {
+        throw new StoreError("migration", `migration ${m.version} (${m.name}) failed; nothing was applied`, { cause });
+      }
+      await c.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [m.version, m.name, systemNow().getTime()]);
     }
   });
 }
 
 async function openVault(driver: Driver, passphrase: string): Promise<KeyVault> {
-  return driver.withTransaction(async (c) => {
-    await driver.lockForMigration(c);
+  const readMeta = async (c: SqlConn) => {
     const rows = await c.all("SELECT key, value FROM store_meta WHERE key IN ('vault_salt', 'vault_check')");
-    const meta = Object.fromEntries(rows.map((r) => [r.key as string, bytes(r.value)]));
-    if (meta.vault_salt && meta.vault_check) return KeyVault.open(passphrase, { salt: meta.vault_salt, check: meta.vault_check });
-    const { vault, meta: fresh } = KeyVault.create(passphrase);
-    await c.run("INSERT INTO store_meta (key, value) VALUES (?, ?), (?, ?)", ["vault_salt", Buffer.from(fresh.salt), "vault_check", Buffer.from(fresh.check)]);
-    return vault;
+    const m = Object.fromEntries(rows.map((r) => [r.key as string, bytes(r.value)]));
+    return m.vault_salt && m.vault_check ? { salt: m.vault_salt, check: m.vault_check } : null;
+  };
+  // scrypt runs outside any transaction: on SQLite a transaction holds the file's write lock, and
+  // ~0.1 s of key derivation there would stall every other process.
+  const existing = await driver.withTransaction(readMeta);
+  if (existing) return KeyVault.open(passphrase, existing);
+  const { vault, meta } = KeyVault.create(passphrase);
+  const raced = await driver.withTransaction(async (c) => {
+    await driver.lockForMigration(c);
+    const now = await readMeta(c);
+    if (now) return now;
+    await c.run("INSERT INTO store_meta (key, value) VALUES (?, ?), (?, ?)", ["vault_salt", Buffer.from(meta.salt), "vault_check", Buffer.from(meta.check)]);
+    return null;
   });
+  // Another process created the vault first: its salt wins, and our passphrase must open it.
+  return raced ? KeyVault.open(passphrase, raced) : vault;
 }
 
-/** Opens a store over a driver: migrations, then the key vault. */
+/**
+ * Opens a store over a driver: the passphrase first (no_passphrase before the database is touched),
+ * then migrations, then the key vault (bad_passphrase). Closes the driver on any failure.
+ */
 export async function openSqlStore(driver: Driver, options: OpenOptions): Promise<Store> {
   try {
     const passphrase = await resolvePassphrase(options);
@@ -352,7 +394,7 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         return num(r?.n);
       },
       async revoke(id, at, reason) {
-        await c.run("UPDATE certificates SET status = 'REVOKE', revoked_at = ?, revoke_reason = ? WHERE id = ? AND status = 'ISSUE'", [at.getTime(), reason, id]);
+        return (await c.run("UPDATE certificates SET status = 'REVOKE', revoked_at = ?, revoke_reason = ? WHERE id = ? AND status = 'ISSUE'", [at.getTime(), reason, id])) > 0;
       },
       async delete(id) {
         await c.run("DELETE FROM certificates WHERE id = ?", [id]);

@@ -1,119 +1,36 @@
 /**
- * Numbered migrations, one source for both dialects: `{{BLOB}}`, `{{BIGINT}}` and `{{SERIAL}}` are
- * replaced per dialect, so SQLite and PostgreSQL always share the same schema meaning. Times are stored
- * as Unix milliseconds (BIGINT) in both, which keeps them exact and comparable.
+ * The numbered migrations of each dialect. Each dialect has its own file per version (SQL kept in
+ * TypeScript modules, so it ships inside `dist/` with no copy step and is found the same way from `src/`
+ * under vitest/tsx); both dialects must list the same versions with the same meaning, which
+ * test/store/schema-parity.test.ts checks on real databases. Later features (orders, packages) add
+ * `0003-…` files to both folders and one line to each list below.
  */
+import { sql as pg0001 } from "./postgres/0001-init.js";
+import { sql as pg0002 } from "./postgres/0002-revocation-indexes.js";
+import { sql as sqlite0001 } from "./sqlite/0001-init.js";
+import { sql as sqlite0002 } from "./sqlite/0002-revocation-indexes.js";
+
+/** The SQL dialects the store speaks. */
+export type Dialect = "sqlite" | "postgres";
+
+/** One schema step: applied once, in version order, inside a transaction, and recorded in `schema_migrations`. */
 export interface Migration {
   version: number;
   name: string;
   sql: string;
-  /** Dialect-only statements (triggers), same meaning in both. */
-  only?: Partial<Record<Dialect, string>>;
 }
 
-export const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    name: "init",
-    sql: `
-CREATE TABLE store_meta (key TEXT PRIMARY KEY, value {{BLOB}} NOT NULL);
-CREATE TABLE tenants (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at {{BIGINT}} NOT NULL);
-CREATE TABLE access_keys (
-  id TEXT PRIMARY KEY,
-  tenant_id TEXT NOT NULL REFERENCES tenants(id),
-  secret_enc {{BLOB}} NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('enabled','disabled')),
-  created_at {{BIGINT}} NOT NULL
-);
-CREATE TABLE cas (
-  id TEXT PRIMARY KEY,
-  tenant_id TEXT NOT NULL REFERENCES tenants(id),
-  parent_id TEXT REFERENCES cas(id),
-  kind TEXT NOT NULL CHECK (kind IN ('ROOT','SUB_ROOT')),
-  status TEXT NOT NULL CHECK (status IN ('ISSUE','REVOKE')),
-  certificate_pem TEXT NOT NULL,
-  chain_pem TEXT NOT NULL,
-  key_enc {{BLOB}} NOT NULL,
-  subject TEXT NOT NULL,
-  serial_number TEXT NOT NULL,
-  algorithm TEXT NOT NULL,
-  key_size INTEGER NOT NULL,
-  sign_algorithm TEXT NOT NULL,
-  not_before {{BIGINT}} NOT NULL,
-  not_after {{BIGINT}} NOT NULL,
-  years INTEGER NOT NULL,
-  path_len INTEGER,
-  crl_enabled INTEGER NOT NULL,
-  crl_days INTEGER NOT NULL,
-  next_crl_number {{BIGINT}} NOT NULL DEFAULT 1,
-  created_at {{BIGINT}} NOT NULL,
-  revoked_at {{BIGINT}}
-);
-CREATE INDEX cas_tenant ON cas (tenant_id, created_at);
-CREATE TABLE certificates (
-  id TEXT PRIMARY KEY,
-  tenant_id TEXT NOT NULL REFERENCES tenants(id),
-  issuer_id TEXT NOT NULL REFERENCES cas(id),
-  serial_number TEXT NOT NULL,
-  certificate_type TEXT NOT NULL CHECK (certificate_type IN ('SERVER','CLIENT')),
-  status TEXT NOT NULL CHECK (status IN ('ISSUE','REVOKE')),
-  certificate_pem TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  sans TEXT NOT NULL,
-  not_before {{BIGINT}} NOT NULL,
-  not_after {{BIGINT}} NOT NULL,
-  algorithm TEXT NOT NULL,
-  key_size INTEGER NOT NULL,
-  sign_algorithm TEXT NOT NULL,
-  sha256 TEXT NOT NULL,
-  key_enc {{BLOB}},
-  tags TEXT NOT NULL,
-  created_at {{BIGINT}} NOT NULL,
-  revoked_at {{BIGINT}},
-  revoke_reason TEXT,
-  UNIQUE (issuer_id, serial_number)
-);
-CREATE INDEX certificates_tenant ON certificates (tenant_id, created_at);
-CREATE INDEX certificates_revoked ON certificates (issuer_id, status, serial_number);
-CREATE TABLE crls (
-  ca_id TEXT NOT NULL REFERENCES cas(id),
-  crl_number {{BIGINT}} NOT NULL,
-  this_update {{BIGINT}} NOT NULL,
-  next_update {{BIGINT}} NOT NULL,
-  der {{BLOB}} NOT NULL,
-  PRIMARY KEY (ca_id, crl_number)
-);
-CREATE TABLE audit_log (
-  seq {{SERIAL}},
-  at {{BIGINT}} NOT NULL,
-  actor TEXT NOT NULL,
-  tenant_id TEXT,
-  action TEXT NOT NULL,
-  target TEXT,
-  outcome TEXT NOT NULL CHECK (outcome IN ('ok','error')),
-  detail TEXT
-);
-`,
-    // The audit log is append-only: the database itself refuses UPDATE and DELETE.
-    only: {
-      sqlite: `
-CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-`,
-      postgres: `
-CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
-CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_append_only();
-`,
-    },
-  },
-];
+/** Every migration per dialect, in version order. */
+export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
+  sqlite: [
+    { version: 1, name: "init", sql: sqlite0001 },
+    { version: 2, name: "revocation-indexes", sql: sqlite0002 },
+  ],
+  postgres: [
+    { version: 1, name: "init", sql: pg0001 },
+    { version: 2, name: "revocation-indexes", sql: pg0002 },
+  ],
+};
 
-export type Dialect = "sqlite" | "postgres";
-
-export function migrationSql(m: Migration, dialect: Dialect): string {
-  const t =
-    dialect === "sqlite"
-      ? { BLOB: "BLOB", BIGINT: "INTEGER", SERIAL: "INTEGER PRIMARY KEY AUTOINCREMENT" }
-      : { BLOB: "BYTEA", BIGINT: "BIGINT", SERIAL: "BIGSERIAL PRIMARY KEY" };
-  return m.sql.replace(/\{\{(BLOB|BIGINT|SERIAL)\}\}/g, (_x, k: keyof typeof t) => t[k]) + (m.only?.[dialect] ?? "");
-}
+/** The newest schema version this code knows (the same for both dialects). */
+export const SCHEMA_VERSION: number = Math.max(...MIGRATIONS.sqlite.map((m) => m.version));

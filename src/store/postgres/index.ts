@@ -1,7 +1,14 @@
 /**
- * PostgreSQL, for several machines sharing one CA. Each transaction runs on one pooled connection; the
- * per-CA CRL counter is bumped with a single UPDATE … RETURNING (row-locked), serial uniqueness is a
- * UNIQUE constraint, and migrations run under an advisory lock so concurrent first opens are safe.
+ * PostgreSQL, for several machines sharing one CA.
+ * - Each transaction runs on one pooled connection between BEGIN and COMMIT (READ COMMITTED).
+ * - Counters are row-locked, not SERIALIZABLE: the per-CA CRL number is taken with one
+ *   `UPDATE … RETURNING`, which holds the CA row's lock until COMMIT, so concurrent takers from any number
+ *   of processes queue and each sees the previous one's committed value (strictly increasing, no
+ *   serialization-failure retries needed). Serial uniqueness is a UNIQUE constraint.
+ * - Schema creation and migrations run under a transaction-scoped advisory lock per schema, so several
+ *   processes opening a new schema at once are safe.
+ * - All tables live in one schema (option `schema`, default `caskit`), set as the connections' search_path
+ *   at connect time, so tests can use a throwaway schema per run.
  * @module caskit/store/postgres
  */
 import pg from "pg";
@@ -9,21 +16,27 @@ import { StoreError } from "../errors.js";
 import type { Store } from "../port.js";
 import { type Driver, type OpenOptions, type SqlConn, openSqlStore } from "../sql-store.js";
 
+/** Options of {@link openPostgresStore}. */
 export interface PostgresOptions extends OpenOptions {
-  /** postgres://user@host:port/database */
+  /** postgres://user@host:port/database (or postgresql://…). */
   url: string;
-  /** Schema to use (created when missing); defaults to "caskit". */
+  /** Schema to use (created when missing); defaults to "caskit". Lowercase letters, digits, `_`. */
   schema?: string;
   /** Pool size; defaults to 10. */
   max?: number;
 }
 
-const MIGRATION_LOCK = 0x6361736b; // "cask"
+/** SQLSTATE classes and socket errors that mean "the server is not there (any more)". */
+function unreachable(code: string | undefined): boolean {
+  if (!code) return false;
+  return code.startsWith("08") || code.startsWith("57P") || code === "28P01" || code === "28000" || code === "3D000" || /^E[A-Z]+$/.test(code);
+}
 
 function translate(e: unknown): unknown {
+  if (e instanceof StoreError) return e;
   const code = (e as { code?: string })?.code;
   if (code === "23505") return new StoreError("conflict", "a record with the same unique key already exists", { cause: e });
-  if (code === "ECONNREFUSED" || code === "57P01" || code === "08006") return new StoreError("unavailable", "PostgreSQL is unavailable", { cause: e });
+  if (unreachable(code)) return new StoreError("unavailable", "PostgreSQL is unavailable", { cause: e });
   return e;
 }
 
@@ -33,26 +46,40 @@ const numbered = (sql: string): string => {
   return sql.replace(/\?/g, () => `$${++i}`);
 };
 
+/**
+ * Opens the PostgreSQL store at `url` in `schema`, applies pending migrations and opens the key vault.
+ * Fails with StoreError("unavailable") when the server cannot be reached.
+ * @example
+ * ```ts
+ * const store = await openPostgresStore({ url: "postgres://caskit@db.internal/caskit", passphrase });
+ * ```
+ */
 export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
   const schema = options.schema ?? "caskit";
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new StoreError("unavailable", `invalid schema name "${schema}"`);
-  const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10 });
-  pool.on("error", () => undefined); // idle-client errors surface on the next query instead
-  pool.on("connect", (client) => {
-    client.query(`SET search_path TO ${schema}`).catch(() => undefined);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new TypeError(`invalid schema name "${schema}": use lowercase letters, digits and _`);
+  // search_path as a startup parameter: set once per connection by the server, no extra round trip per
+  // transaction, and never racing a query on a fresh connection.
+  const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10, options: `-c search_path=${schema}` });
+  pool.on("error", () => undefined); // an idle client's error surfaces on its next query instead
+  const lockKey = `caskit:${schema}`;
+
+  const conn = (client: pg.PoolClient): SqlConn => ({
+    async run(sql, params = []) {
+      try {
+        return (await client.query(numbered(sql), params as unknown[])).rowCount ?? 0;
+      } catch (e) {
+        throw translate(e);
+      }
+    },
+    async all(sql, params = []) {
+      try {
+        return (await client.query(numbered(sql), params as unknown[])).rows;
+      } catch (e) {
+        throw translate(e);
+      }
+    },
   });
-  try {
-    const c = await pool.connect();
-    try {
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await c.query(`SET search_path TO ${schema}`);
-    } finally {
-      c.release();
-    }
-  } catch (e) {
-    await pool.end().catch(() => undefined);
-    throw new StoreError("unavailable", "cannot connect to PostgreSQL", { cause: e });
-  }
+
   const driver: Driver = {
     dialect: "postgres",
     async withTransaction(fn) {
@@ -62,44 +89,43 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
       } catch (e) {
         throw translate(e);
       }
-      const conn: SqlConn = {
-        async run(sql, params = []) {
-          try {
-            return (await client.query(numbered(sql), params as unknown[])).rowCount ?? 0;
-          } catch (e) {
-            throw translate(e);
-          }
-        },
-        async all(sql, params = []) {
-          try {
-            return (await client.query(numbered(sql), params as unknown[])).rows;
-          } catch (e) {
-            throw translate(e);
-          }
-        },
-      };
+      let broken: Error | undefined;
       try {
-        await client.query(`SET search_path TO ${schema}`);
         await client.query("BEGIN");
-        const result = await fn(conn);
+        const result = await fn(conn(client));
         await client.query("COMMIT");
         return result;
       } catch (e) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw e;
+        await client.query("ROLLBACK").catch((rollbackError: Error) => {
+          // A connection that cannot roll back is discarded, not returned to the pool mid-transaction.
+          broken = rollbackError;
+        });
+        throw translate(e);
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async execScript(c, sql) {
       await c.run(sql);
     },
     async lockForMigration(c) {
-      await c.all(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+      await c.all("SELECT pg_advisory_xact_lock(hashtext(?))", [lockKey]);
     },
     async close() {
       await pool.end();
     },
   };
+
+  try {
+    // CREATE SCHEMA IF NOT EXISTS is not safe against itself (two sessions can both pass the check and
+    // one fails on the catalog's unique index): serialize it with the migration lock.
+    await driver.withTransaction(async (c) => {
+      await driver.lockForMigration(c);
+      await c.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    });
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw e instanceof StoreError ? e : new StoreError("unavailable", "cannot connect to PostgreSQL", { cause: e });
+  }
   return openSqlStore(driver, options);
 }

@@ -1,8 +1,16 @@
 /**
- * The embedded default: one SQLite file via better-sqlite3, WAL journal, synchronous=FULL (a committed
- * transaction survives a crash or power loss: the WAL is fsynced at every commit). Several processes may
- * share the file: writers take the lock up front (BEGIN IMMEDIATE) and wait up to busy_timeout for it,
- * so concurrent issuers serialize instead of failing.
+ * The embedded default: one SQLite file via better-sqlite3.
+ * - WAL journal with synchronous=FULL: COMMIT returns only after the WAL (holding the transaction) is
+ *   fsynced, so a committed transaction survives a process crash or power loss. (NORMAL would sync only
+ *   at checkpoints: no corruption, but the last commits could vanish after a power cut — not acceptable
+ *   for a CA, where a serial handed out and then forgotten could be handed out again.)
+ * - Several processes may share the file: every transaction takes the write lock up front
+ *   (BEGIN IMMEDIATE) and waits up to busy_timeout for it, so concurrent issuers take turns instead of
+ *   failing halfway with SQLITE_BUSY on lock upgrade (what a deferred BEGIN would risk).
+ * - Group commit within one process: transactions queued together share one BEGIN IMMEDIATE … COMMIT
+ *   (one fsync), each in its own SAVEPOINT, so a failing one rolls back alone; each caller is answered
+ *   only after the COMMIT.
+ * - foreign_keys=ON (SQLite's default is off).
  * @module caskit/store/sqlite
  */
 import Database from "better-sqlite3";
@@ -10,6 +18,7 @@ import { StoreError } from "../errors.js";
 import type { Store } from "../port.js";
 import { type Driver, type OpenOptions, type SqlConn, openSqlStore } from "../sql-store.js";
 
+/** Options of {@link openSqliteStore}. */
 export interface SqliteOptions extends OpenOptions {
   /** Path of the database file (created when missing). */
   path: string;
@@ -27,20 +36,40 @@ function translate(e: unknown): unknown {
   if (code.startsWith("SQLITE_CONSTRAINT_UNIQUE") || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
     return new StoreError("conflict", "a record with the same unique key already exists", { cause: e });
   }
-  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") return new StoreError("unavailable", "the database is locked by another process", { cause: e });
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new StoreError("unavailable", "the database stayed locked by another process past the busy timeout", { cause: e });
+  }
+  if (code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_NOTADB") || code.startsWith("SQLITE_CORRUPT")) {
+    return new StoreError("unavailable", "the SQLite file cannot be used", { cause: e });
+  }
   return e;
 }
 
+/**
+ * Opens (creating if missing) the SQLite store at `path`, applies pending migrations and opens the key
+ * vault.
+ * @example
+ * ```ts
+ * const store = await openSqliteStore({ path: "./caskit.db", passphrase: process.env.PASS });
+ * ```
+ */
 export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   if (options.groupCommit === undefined && process.env.CASKIT_SQLITE_GROUP_COMMIT) options = { ...options, groupCommit: Number(process.env.CASKIT_SQLITE_GROUP_COMMIT) };
   let db: Database.Database;
   try {
-    db = new Database(options.path);
+    db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 30_000 });
+  } catch (cause) {
+    throw new StoreError("unavailable", `cannot open the SQLite store at ${options.path}`, { cause });
+  }
+  try {
+    // busy_timeout first (the constructor's `timeout`): switching a new file to WAL takes a lock that
+    // another process opening the same new file at the same moment may hold.
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
   } catch (cause) {
+    db.close();
     throw new StoreError("unavailable", `cannot open the SQLite store at ${options.path}`, { cause });
   }
   // Prepared once per distinct statement: preparing costs more than running these small statements.
