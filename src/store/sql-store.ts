@@ -172,7 +172,26 @@ class SqlStore implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.#driver.withTransaction((c) => fn(repos(c, this.#vault)));
+    return this.#driver.withTransaction(async (c) => {
+      // One meaning for both dialects: a failed statement fails the whole transaction, even when `fn`
+      // catches it. PostgreSQL aborts the transaction anyway (and its COMMIT would then roll back
+      // *silently*); SQLite would carry on with the statement undone. Here any later statement rethrows
+      // the first failure, and so does the end of `fn`, so the adapter rolls everything back.
+      let failure: { error: unknown } | undefined;
+      const guard = async <R>(run: () => Promise<R>): Promise<R> => {
+        if (failure) throw failure.error;
+        try {
+          return await run();
+        } catch (error) {
+          failure ??= { error };
+          throw error;
+        }
+      };
+      const tracked: SqlConn = { run: (sql, params) => guard(() => c.run(sql, params)), all: (sql, params) => guard(() => c.all(sql, params)) };
+      const result = await fn(repos(tracked, this.#vault));
+      if (failure) throw failure.error;
+      return result;
+    });
   }
 
   async counts(): Promise<Record<string, number>> {

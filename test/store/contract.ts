@@ -1,20 +1,30 @@
-/** One contract suite for every Store adapter (STYLE.md §6): run by sqlite.test.ts and postgres.test.ts. */
+/**
+ * One contract suite for every Store adapter (STYLE.md §6), run by sqlite.test.ts and postgres.test.ts
+ * against real databases. The adapter gives `open` (with a passphrase) and a few raw views that bypass
+ * the store (raw SQL, query plans), which the at-rest and index checks need.
+ */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CaRecord, CertificateRecord, Store } from "../../src/store/port.js";
 import { StoreError } from "../../src/store/errors.js";
+import type { CaRecord, CertificateRecord, Store, StoreTx } from "../../src/store/port.js";
 
+/** What an adapter's test file supplies to {@link runStoreContract}. */
 export interface ContractHooks {
-  /** Opens the store under test with this passphrase (a fresh database for each `fresh: true`). */
-  open(passphrase: string | undefined, fresh?: boolean): Promise<Store>;
-  /** Raw SELECT of one column from one table, bypassing the store (for at-rest checks). */
+  /** Opens the store under test (always the same database) with this passphrase. */
+  open(passphrase: string | undefined, options?: { devInsecure?: boolean }): Promise<Store>;
+  /** Runs SQL on a separate connection, bypassing the store (at-rest checks, tampering, triggers). */
   raw(sql: string): Promise<Array<Record<string, unknown>>>;
+  /** The planner's plan for a SELECT, as text (index checks). */
+  plan(sql: string): Promise<string>;
   cleanup(): Promise<void>;
 }
 
 const now = new Date("2026-11-22T00:00:00Z");
+const PASS = "contract passphrase";
+/** A stand-in for PKCS#8 DER: random, so any plaintext leak is recognisable. */
 const KEY = new Uint8Array(randomBytes(121));
-export const serial = () => `4${randomBytes(16).toString("hex").slice(1)}`;
+const LEAF_KEY = new Uint8Array(randomBytes(138));
+export const serial = (): string => `4${randomBytes(16).toString("hex").slice(1)}`;
 
 export function caRecord(id: string, over: Partial<CaRecord> = {}): CaRecord {
   return {
@@ -69,17 +79,36 @@ export function certRecord(id: string, issuerId: string, over: Partial<Certifica
   };
 }
 
+const same = (a: Uint8Array | null | undefined, b: Uint8Array): boolean => !!a && Buffer.from(a).equals(Buffer.from(b));
+
+/** Runs the whole contract against one adapter. */
 export function runStoreContract(name: string, hooks: ContractHooks): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
+    const tx = <T>(fn: (t: StoreTx) => Promise<T>): Promise<T> => store.transaction(fn);
+    const revokedSerials = async (caId: string, pageSize: number): Promise<{ serials: string[]; pages: number }> => {
+      const serials: string[] = [];
+      let after = "";
+      let pages = 0;
+      for (;;) {
+        const page = await tx((t) => t.certificates.revokedPage(caId, after, pageSize));
+        if (!page.length) break;
+        pages++;
+        expect(page.length).toBeLessThanOrEqual(pageSize);
+        serials.push(...page.map((p) => p.serialNumber));
+        after = page[page.length - 1]?.serialNumber as string;
+      }
+      return { serials, pages };
+    };
+
     beforeAll(async () => {
-      store = await hooks.open("contract passphrase", true);
-      await store.transaction(async (tx) => {
-        await tx.tenants.create({ id: "t1", name: "tenant one", createdAt: now });
-        await tx.tenants.create({ id: "t2", name: "tenant two", createdAt: now });
-        await tx.cas.insert(caRecord("root1"));
-        await tx.cas.insert(caRecord("sub1", { kind: "SUB_ROOT", parentId: "root1" }));
-        await tx.cas.insert(caRecord("other", { tenantId: "t2" }));
+      store = await hooks.open(PASS);
+      await tx(async (t) => {
+        await t.tenants.create({ id: "t1", name: "tenant one", createdAt: now });
+        await t.tenants.create({ id: "t2", name: "tenant two", createdAt: now });
+        await t.cas.insert(caRecord("root1"));
+        await t.cas.insert(caRecord("sub1", { kind: "SUB_ROOT", parentId: "root1" }));
+        await t.cas.insert(caRecord("other", { tenantId: "t2" }));
       });
     });
     afterAll(async () => {
@@ -87,117 +116,327 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
       await hooks.cleanup();
     });
 
-    it("stores and reads CAs, scoped by tenant, with the key decrypted", async () => {
-      const ca = await store.transaction((tx) => tx.cas.get("t1", "sub1"));
-      expect(ca).toMatchObject({ id: "sub1", kind: "SUB_ROOT", parentId: "root1", status: "ISSUE", crlEnabled: true, subject: { commonName: "CA sub1" } });
-      expect(Buffer.from(ca?.keyPkcs8 ?? []).equals(Buffer.from(KEY))).toBe(true);
-      expect(await store.transaction((tx) => tx.cas.get("t2", "sub1"))).toBeNull();
-      expect(await store.transaction((tx) => tx.cas.count("t1"))).toBe(2);
-      expect((await store.transaction((tx) => tx.cas.list("t1", { offset: 1, limit: 5 }))).map((c) => c.id)).toHaveLength(1);
-    });
-
-    it("keeps key material encrypted at rest", async () => {
-      const rows = await hooks.raw("SELECT key_enc FROM cas");
-      for (const r of rows) {
-        const b = Buffer.from(r.key_enc as Buffer);
-        expect(b.includes(Buffer.from(KEY.subarray(0, 24)))).toBe(false);
-        expect(b.length).toBe(KEY.length + 28);
-      }
-    });
-
-    it("a serial is unique per issuer (conflict), but may repeat under another issuer", async () => {
-      const s = serial();
-      await store.transaction((tx) => tx.certificates.insert(certRecord("c-dup-1", "sub1", { serialNumber: s })));
-      await store.transaction((tx) => tx.certificates.insert(certRecord("c-dup-2", "root1", { serialNumber: s })));
-      const err = await store.transaction((tx) => tx.certificates.insert(certRecord("c-dup-3", "sub1", { serialNumber: s }))).catch((e) => e);
-      expect(err).toBeInstanceOf(StoreError);
-      expect(err.code).toBe("conflict");
-      expect(await store.transaction((tx) => tx.certificates.get("t1", "c-dup-3"))).toBeNull();
-    });
-
-    it("a failed transaction changes nothing: counts and the CRL number stay as they were", async () => {
-      const before = await store.counts();
-      const crlBefore = await store.transaction((tx) => tx.cas.takeCrlNumber("sub1"));
-      await expect(
-        store.transaction(async (tx) => {
-          await tx.certificates.insert(certRecord("c-rollback", "sub1"));
-          await tx.cas.takeCrlNumber("sub1");
-          await tx.audit.append({ at: now, actor: "test", tenantId: "t1", action: "X", target: null, outcome: "ok", detail: null });
-          throw new Error("boom");
-        }),
-      ).rejects.toThrow("boom");
-      expect(await store.counts()).toEqual(before);
-      expect(await store.transaction((tx) => tx.cas.takeCrlNumber("sub1"))).toBe(crlBefore + 1n);
-    });
-
-    it("CRL numbers strictly increase and the latest CRL is returned", async () => {
-      const a = await store.transaction((tx) => tx.cas.takeCrlNumber("root1"));
-      const b = await store.transaction((tx) => tx.cas.takeCrlNumber("root1"));
-      expect(b).toBe(a + 1n);
-      await store.transaction(async (tx) => {
-        await tx.crls.put({ caId: "root1", crlNumber: a, thisUpdate: now, nextUpdate: now, der: Uint8Array.of(1) });
-        await tx.crls.put({ caId: "root1", crlNumber: b, thisUpdate: now, nextUpdate: now, der: Uint8Array.of(2) });
+    describe("migrations", () => {
+      it("records every applied version in schema_migrations", async () => {
+        const rows = await hooks.raw("SELECT version FROM schema_migrations ORDER BY version");
+        expect(rows.map((r) => Number(r.version))).toEqual([1, 2]);
       });
-      const latest = await store.transaction((tx) => tx.crls.latest("root1"));
-      expect(latest?.crlNumber).toBe(b);
-      expect([...(latest?.der ?? [])]).toEqual([2]);
-    });
 
-    it("revokes, lists by status, streams one CA's revoked entries in pages, deletes", async () => {
-      const ids = Array.from({ length: 7 }, (_, i) => `c-rev-${i}`);
-      await store.transaction(async (tx) => {
-        for (const id of ids) await tx.certificates.insert(certRecord(id, "sub1", { keyPkcs8: KEY }));
-        await tx.certificates.insert(certRecord("c-rev-other-ca", "root1"));
+      it("applies only what is missing when reopened (upgrade from version 1)", async () => {
+        await store.close();
+        // Undo migration 2 by hand: the schema as version 1 left it.
+        const undo = [
+          "DROP INDEX certificates_revoked_at",
+          "DROP INDEX cas_parent",
+          "DROP INDEX certificates_tenant_order",
+          "CREATE INDEX certificates_tenant ON certificates (tenant_id, created_at)",
+          "DROP INDEX cas_tenant_order",
+          "CREATE INDEX cas_tenant ON cas (tenant_id, created_at)",
+          ...(store.kind === "postgres" ? ["DROP TRIGGER audit_no_truncate ON audit_log"] : []),
+          "DELETE FROM schema_migrations WHERE version = 2",
+        ];
+        for (const sql of undo) await hooks.raw(sql);
+        expect(await hooks.plan("SELECT MAX(revoked_at) FROM certificates WHERE issuer_id = 'sub1' AND status = 'REVOKE'")).not.toMatch(/certificates_revoked_at/);
+        store = await hooks.open(PASS);
+        expect((await hooks.raw("SELECT version FROM schema_migrations ORDER BY version")).map((r) => Number(r.version))).toEqual([1, 2]);
+        expect(await hooks.plan("SELECT MAX(revoked_at) FROM certificates WHERE issuer_id = 'sub1' AND status = 'REVOKE'")).toMatch(/certificates_revoked_at/);
+        // Data written before the upgrade is intact.
+        expect((await tx((t) => t.cas.get("t1", "sub1")))?.parentId).toBe("root1");
       });
-      await store.transaction(async (tx) => {
-        for (const id of ids) await tx.certificates.revoke(id, now, "keyCompromise");
-        await tx.certificates.revoke("c-rev-other-ca", now, "superseded");
+
+      it("refuses a store whose schema is newer than this code (migration)", async () => {
+        await hooks.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)");
+        try {
+          const err = await hooks.open(PASS).catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(StoreError);
+          expect(err).toMatchObject({ code: "migration" });
+          expect((err as Error).message).toMatch(/999/);
+        } finally {
+          await hooks.raw("DELETE FROM schema_migrations WHERE version = 999");
+        }
       });
-      const got = await store.transaction((tx) => tx.certificates.get("t1", "c-rev-3"));
-      expect(got).toMatchObject({ status: "REVOKE", revokeReason: "keyCompromise" });
-      expect(Buffer.from(got?.keyPkcs8 ?? []).equals(Buffer.from(KEY))).toBe(true);
-      const streamed: string[] = [];
-      let after = "";
-      for (;;) {
-        const page = await store.transaction((tx) => tx.certificates.revokedPage("sub1", after, 3));
-        if (!page.length) break;
-        streamed.push(...page.map((p) => p.serialNumber));
-        after = page[page.length - 1]?.serialNumber as string;
-      }
-      const expected = await store.transaction(async (tx) => Promise.all(ids.map((id) => tx.certificates.get("t1", id))));
-      expect(streamed).toEqual(expected.map((c) => c?.serialNumber).sort());
-      expect(await store.transaction((tx) => tx.certificates.count("t1", { status: "REVOKE" }))).toBe(8);
-      await store.transaction((tx) => tx.certificates.delete("c-rev-0"));
-      expect(await store.transaction((tx) => tx.certificates.get("t1", "c-rev-0"))).toBeNull();
     });
 
-    it("access keys: the secret is stored encrypted and read back; status toggles", async () => {
-      await store.transaction((tx) => tx.accessKeys.create({ id: "AK1", tenantId: "t1", secret: "s3cr3t-value-xyz", status: "enabled", createdAt: now }));
-      expect((await store.transaction((tx) => tx.accessKeys.get("AK1")))?.secret).toBe("s3cr3t-value-xyz");
-      const raw = await hooks.raw("SELECT secret_enc FROM access_keys");
-      expect(Buffer.from(raw[0]?.secret_enc as Buffer).includes(Buffer.from("s3cr3t"))).toBe(false);
-      expect(await store.transaction((tx) => tx.accessKeys.setStatus("AK1", "disabled"))).toBe(true);
-      expect((await store.transaction((tx) => tx.accessKeys.list("t1")))[0]?.status).toBe("disabled");
+    describe("tenants and access keys", () => {
+      it("reads tenants back; an unknown id is null", async () => {
+        expect(await tx((t) => t.tenants.get("t1"))).toEqual({ id: "t1", name: "tenant one", createdAt: now });
+        expect(await tx((t) => t.tenants.get("nope"))).toBeNull();
+      });
+
+      it("a repeated tenant id is a conflict", async () => {
+        const err = await tx((t) => t.tenants.create({ id: "t1", name: "again", createdAt: now })).catch((e: unknown) => e);
+        expect(err).toMatchObject({ name: "StoreError", code: "conflict" });
+      });
+
+      it("stores the secret encrypted, reads it back, lists per tenant, toggles status", async () => {
+        await tx(async (t) => {
+          await t.accessKeys.create({ id: "AK1", tenantId: "t1", secret: "s3cr3t-value-xyz", status: "enabled", createdAt: now });
+          await t.accessKeys.create({ id: "AK2", tenantId: "t2", secret: "other-secret-abc", status: "enabled", createdAt: now });
+        });
+        expect(await tx((t) => t.accessKeys.get("AK1"))).toEqual({ id: "AK1", tenantId: "t1", secret: "s3cr3t-value-xyz", status: "enabled", createdAt: now });
+        expect(await tx((t) => t.accessKeys.get("AK-unknown"))).toBeNull();
+        const raw = await hooks.raw("SELECT id, secret_enc FROM access_keys");
+        expect(raw).toHaveLength(2);
+        for (const r of raw) {
+          const b = Buffer.from(r.secret_enc as Uint8Array);
+          expect(b.includes(Buffer.from("s3cr3t"))).toBe(false);
+          expect(b.includes(Buffer.from("other-secret"))).toBe(false);
+        }
+        expect(await tx((t) => t.accessKeys.setStatus("AK1", "disabled"))).toBe(true);
+        expect(await tx((t) => t.accessKeys.setStatus("AK-unknown", "disabled"))).toBe(false);
+        expect((await tx((t) => t.accessKeys.list("t1"))).map((k) => [k.id, k.status])).toEqual([["AK1", "disabled"]]);
+        expect((await tx((t) => t.accessKeys.list())).map((k) => k.id).sort()).toEqual(["AK1", "AK2"]);
+      });
+
+      it("an access key for an unknown tenant is refused by the database (foreign key)", async () => {
+        await expect(tx((t) => t.accessKeys.create({ id: "AK3", tenantId: "ghost", secret: "x", status: "enabled", createdAt: now }))).rejects.toThrow();
+        expect(await tx((t) => t.accessKeys.get("AK3"))).toBeNull();
+      });
     });
 
-    it("the audit log is append-only, enforced by the database", async () => {
-      await store.transaction((tx) => tx.audit.append({ at: now, actor: "cli", tenantId: "t1", action: "CreateRootCACertificate", target: "root1", outcome: "ok", detail: null }));
-      const [last] = await store.transaction((tx) => tx.audit.list(1));
-      expect(last).toMatchObject({ actor: "cli", action: "CreateRootCACertificate", outcome: "ok" });
-      await expect(hooks.raw("DELETE FROM audit_log")).rejects.toThrow(/append-only/);
+    describe("CAs", () => {
+      it("stores and reads CAs, scoped by tenant, with the key decrypted", async () => {
+        const ca = await tx((t) => t.cas.get("t1", "sub1"));
+        expect(ca).toMatchObject({ id: "sub1", kind: "SUB_ROOT", parentId: "root1", status: "ISSUE", crlEnabled: true, crlDays: 7, pathLen: null, revokedAt: null });
+        expect(ca?.subject).toEqual({ commonName: "CA sub1" });
+        expect(ca?.notAfter).toEqual(new Date(now.getTime() + 86_400_000 * 365));
+        expect(same(ca?.keyPkcs8, KEY)).toBe(true);
+        expect(await tx((t) => t.cas.get("t2", "sub1"))).toBeNull();
+        expect(await tx((t) => t.cas.get("t1", "unknown"))).toBeNull();
+        expect((await tx((t) => t.cas.getPublic("other")))?.tenantId).toBe("t2");
+        expect(await tx((t) => t.cas.count("t1"))).toBe(2);
+        expect((await tx((t) => t.cas.list("t1", { offset: 0, limit: 5 }))).map((c) => c.id).sort()).toEqual(["root1", "sub1"]);
+        expect(await tx((t) => t.cas.list("t1", { offset: 1, limit: 5 }))).toHaveLength(1);
+        expect(await tx((t) => t.cas.listActiveIds())).toEqual(["other", "root1", "sub1"]);
+      });
+
+      it("keeps CA keys encrypted at rest, bound to their row", async () => {
+        const rows = await hooks.raw("SELECT id, key_enc FROM cas");
+        expect(rows).toHaveLength(3);
+        for (const r of rows) {
+          const b = Buffer.from(r.key_enc as Uint8Array);
+          expect(b.includes(Buffer.from(KEY.subarray(0, 16)))).toBe(false);
+          expect(b.length).toBe(KEY.length + 28); // nonce + tag + ciphertext
+        }
+        // The same key under the same vault seals differently each time (fresh nonce).
+        expect(Buffer.from(rows[0]?.key_enc as Uint8Array).equals(Buffer.from(rows[1]?.key_enc as Uint8Array))).toBe(false);
+        // A ciphertext copied onto another CA's row does not open there (the record id is the AAD).
+        await tx((t) => t.cas.insert(caRecord("moved", { tenantId: "t2" })));
+        await hooks.raw("UPDATE cas SET key_enc = (SELECT key_enc FROM cas WHERE id = 'root1') WHERE id = 'moved'");
+        await expect(tx((t) => t.cas.get("t2", "moved"))).rejects.toThrow(/ca:moved does not open/);
+        await hooks.raw("DELETE FROM cas WHERE id = 'moved'");
+      });
+
+      it("revokes a sub-CA: status, time, the parent's revoked children and last revocation", async () => {
+        const at = new Date(now.getTime() + 5_000);
+        await tx(async (t) => {
+          await t.cas.insert(caRecord("sub2", { kind: "SUB_ROOT", parentId: "root1" }));
+          await t.cas.setStatus("sub2", "REVOKE", at);
+        });
+        expect(await tx((t) => t.cas.get("t1", "sub2"))).toMatchObject({ status: "REVOKE", revokedAt: at });
+        const children = await tx((t) => t.cas.revokedChildren("root1"));
+        expect(children.map((c) => c.revokedAt)).toEqual([at]);
+        expect(await tx((t) => t.cas.revokedChildren("sub1"))).toEqual([]);
+        expect(await tx((t) => t.certificates.lastRevocation("root1"))).toEqual(at);
+        expect(await tx((t) => t.cas.listActiveIds())).not.toContain("sub2");
+      });
     });
 
-    it("refuses to open with a wrong passphrase (bad_passphrase) or none (no_passphrase)", async () => {
-      await expect(hooks.open("wrong passphrase")).rejects.toMatchObject({ code: "bad_passphrase" });
-      const saved = { ...process.env };
-      delete process.env.CASKIT_MASTER_PASSPHRASE;
-      delete process.env.CASKIT_MASTER_PASSPHRASE_FILE;
-      delete process.env.CASKIT_DEV_INSECURE_NO_PASSPHRASE;
-      try {
-        await expect(hooks.open(undefined)).rejects.toMatchObject({ code: "no_passphrase" });
-      } finally {
-        Object.assign(process.env, saved);
-      }
+    describe("certificates", () => {
+      it("round-trips every field, the generated key decrypted; unknown or other tenant's ids are null", async () => {
+        const rec = certRecord("c-full", "sub1", { keyPkcs8: LEAF_KEY, certificateType: "CLIENT", tags: [{ key: "env", value: "prod" }], sans: [{ type: "ip", value: "10.0.0.7" }] });
+        await tx((t) => t.certificates.insert(rec));
+        const got = await tx((t) => t.certificates.get("t1", "c-full"));
+        expect(got).toEqual({ ...rec, keyPkcs8: expect.any(Uint8Array) });
+        expect(same(got?.keyPkcs8, LEAF_KEY)).toBe(true);
+        expect(await tx((t) => t.certificates.get("t2", "c-full"))).toBeNull();
+        expect(await tx((t) => t.certificates.get("t1", "c-none"))).toBeNull();
+        const [raw] = await hooks.raw("SELECT key_enc FROM certificates WHERE id = 'c-full'");
+        expect(Buffer.from(raw?.key_enc as Uint8Array).includes(Buffer.from(LEAF_KEY.subarray(0, 16)))).toBe(false);
+        const [none] = await hooks.raw("SELECT key_enc FROM certificates WHERE id = 'c-full' AND key_enc IS NULL");
+        expect(none).toBeUndefined();
+      });
+
+      it("a serial is unique per issuer (conflict), but may repeat under another issuer", async () => {
+        const s = serial();
+        await tx((t) => t.certificates.insert(certRecord("c-dup-1", "sub1", { serialNumber: s })));
+        await tx((t) => t.certificates.insert(certRecord("c-dup-2", "root1", { serialNumber: s })));
+        const err = await tx((t) => t.certificates.insert(certRecord("c-dup-3", "sub1", { serialNumber: s }))).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(StoreError);
+        expect(err).toMatchObject({ code: "conflict" });
+        expect(await tx((t) => t.certificates.get("t1", "c-dup-3"))).toBeNull();
+        expect(await tx((t) => t.certificates.countByIssuer("root1"))).toBe(1);
+      });
+
+      it("lists and counts per tenant with status and id filters and paging", async () => {
+        await tx(async (t) => {
+          for (let i = 0; i < 5; i++) await t.certificates.insert(certRecord(`c-list-${i}`, "sub1", { createdAt: new Date(now.getTime() + 60_000 + i) }));
+          await t.certificates.insert(certRecord("c-list-t2", "other", { tenantId: "t2" }));
+        });
+        const all = await tx((t) => t.certificates.count("t1"));
+        const page = await tx((t) => t.certificates.list("t1", { offset: all - 5, limit: 3 }));
+        expect(page.map((c) => c.id)).toEqual(["c-list-0", "c-list-1", "c-list-2"]);
+        expect(await tx((t) => t.certificates.count("t2"))).toBe(1);
+        expect(await tx((t) => t.certificates.count("t1", { id: "c-list-3" }))).toBe(1);
+        expect(await tx((t) => t.certificates.count("t1", { id: "c-list-t2" }))).toBe(0);
+        expect(await tx((t) => t.certificates.count("t1", { status: "REVOKE" }))).toBe(0);
+      });
+
+      it("revokes once (time and reason kept), streams one CA's revoked entries in pages, deletes", async () => {
+        const ids = Array.from({ length: 7 }, (_, i) => `c-rev-${i}`);
+        const at = new Date(now.getTime() + 10_000);
+        await tx(async (t) => {
+          for (const id of ids) await t.certificates.insert(certRecord(id, "sub1"));
+          await t.certificates.insert(certRecord("c-rev-other-ca", "root1"));
+        });
+        await tx(async (t) => {
+          for (const id of ids) expect(await t.certificates.revoke(id, at, "keyCompromise")).toBe(true);
+          expect(await t.certificates.revoke("c-rev-other-ca", now, "superseded")).toBe(true);
+        });
+        expect(await tx((t) => t.certificates.revoke("c-rev-3", new Date(at.getTime() + 1), "superseded"))).toBe(false);
+        expect(await tx((t) => t.certificates.revoke("c-unknown", at, "superseded"))).toBe(false);
+        expect(await tx((t) => t.certificates.get("t1", "c-rev-3"))).toMatchObject({ status: "REVOKE", revokeReason: "keyCompromise", revokedAt: at });
+
+        const expected = (await tx((t) => Promise.all(ids.map((id) => t.certificates.get("t1", id))))).map((c) => c?.serialNumber as string).sort();
+        const sub = await revokedSerials("sub1", 3);
+        expect(sub).toEqual({ serials: expected, pages: 3 });
+        const root = await revokedSerials("root1", 3);
+        expect(root.serials).toEqual([(await tx((t) => t.certificates.get("t1", "c-rev-other-ca")))?.serialNumber]);
+        const [first] = await tx((t) => t.certificates.revokedPage("sub1", "", 1));
+        expect(first).toMatchObject({ revokedAt: at, reason: "keyCompromise", notAfter: new Date(now.getTime() + 86_400_000) });
+        expect(await tx((t) => t.certificates.lastRevocation("sub1"))).toEqual(at);
+        expect(await tx((t) => t.certificates.lastRevocation("other"))).toBeNull();
+        expect(await tx((t) => t.certificates.count("t1", { status: "REVOKE" }))).toBe(8);
+
+        await tx((t) => t.certificates.delete("c-rev-0"));
+        expect(await tx((t) => t.certificates.get("t1", "c-rev-0"))).toBeNull();
+        expect((await revokedSerials("sub1", 100)).serials).toHaveLength(6);
+      });
+
+      it("answers lookups and CRL pages from indexes, not table scans", async () => {
+        const byId = await hooks.plan("SELECT * FROM certificates WHERE tenant_id = 't1' AND id = 'c-full'");
+        const pageq = await hooks.plan("SELECT serial_number FROM certificates WHERE issuer_id = 'sub1' AND status = 'REVOKE' AND serial_number > '' ORDER BY serial_number LIMIT 5");
+        const last = await hooks.plan("SELECT MAX(revoked_at) FROM certificates WHERE issuer_id = 'sub1' AND status = 'REVOKE'");
+        const tenant = await hooks.plan("SELECT * FROM certificates WHERE tenant_id = 't1' ORDER BY created_at, id LIMIT 5");
+        for (const p of [byId, pageq, last, tenant]) expect(p).not.toMatch(/SCAN certificates$|SCAN TABLE certificates$|Seq Scan/m);
+        expect(pageq).toMatch(/certificates_revoked\b|certificates_issuer_id_serial_number_key|sqlite_autoindex_certificates_2/);
+        expect(last).toMatch(/certificates_revoked_at/);
+        // A listing page comes straight off the index, not from sorting all of the tenant's rows.
+        expect(tenant).toMatch(/certificates_tenant_order/);
+        expect(tenant).not.toMatch(/TEMP B-TREE|Sort/);
+      });
+    });
+
+    describe("transactions", () => {
+      it("a failed transaction changes nothing: counts and the CRL number stay as they were", async () => {
+        const before = await store.counts();
+        const crlBefore = await tx((t) => t.cas.takeCrlNumber("sub1"));
+        await expect(
+          tx(async (t) => {
+            await t.certificates.insert(certRecord("c-rollback", "sub1"));
+            await t.cas.takeCrlNumber("sub1");
+            await t.crls.put({ caId: "sub1", crlNumber: 10_000n, thisUpdate: now, nextUpdate: now, der: Uint8Array.of(9) });
+            await t.accessKeys.setStatus("AK2", "disabled");
+            await t.audit.append({ at: now, actor: "test", tenantId: "t1", action: "X", target: null, outcome: "ok", detail: null });
+            throw new Error("boom");
+          }),
+        ).rejects.toThrow("boom");
+        expect(await store.counts()).toEqual(before);
+        expect((await tx((t) => t.accessKeys.get("AK2")))?.status).toBe("enabled");
+        expect(await tx((t) => t.cas.takeCrlNumber("sub1"))).toBe(crlBefore + 1n);
+      });
+
+      it("a failed statement fails the whole transaction, even when the callback catches it", async () => {
+        const before = await store.counts();
+        const dup = (await tx((t) => t.certificates.get("t1", "c-dup-1")))?.serialNumber as string;
+        const err = await tx(async (t) => {
+          await t.certificates.insert(certRecord("c-poison-1", "sub1"));
+          await t.certificates.insert(certRecord("c-poison-2", "sub1", { serialNumber: dup })).catch(() => undefined);
+          return "swallowed";
+        }).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: "conflict" });
+        expect(await store.counts()).toEqual(before);
+        expect(await tx((t) => t.certificates.get("t1", "c-poison-1"))).toBeNull();
+      });
+
+      it("concurrent transactions all commit, and their CRL numbers are distinct and contiguous", async () => {
+        const start = await tx((t) => t.cas.takeCrlNumber("root1"));
+        const taken = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            tx(async (t) => {
+              await t.certificates.insert(certRecord(`c-conc-${i}`, "root1"));
+              return t.cas.takeCrlNumber("root1");
+            }),
+          ),
+        );
+        expect([...taken].sort((a, b) => (a < b ? -1 : 1))).toEqual(Array.from({ length: 20 }, (_, i) => start + 1n + BigInt(i)));
+        expect(await tx((t) => t.certificates.count("t1", { id: "c-conc-19" }))).toBe(1);
+      });
+    });
+
+    describe("CRLs", () => {
+      it("CRL numbers strictly increase; the latest CRL is returned; a number is stored once", async () => {
+        const a = await tx((t) => t.cas.takeCrlNumber("other"));
+        const b = await tx((t) => t.cas.takeCrlNumber("other"));
+        expect(a).toBe(1n);
+        expect(b).toBe(2n);
+        expect(await tx((t) => t.crls.latest("other"))).toBeNull();
+        const next = new Date(now.getTime() + 86_400_000);
+        await tx(async (t) => {
+          await t.crls.put({ caId: "other", crlNumber: a, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(1) });
+          await t.crls.put({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(2, 0, 255) });
+        });
+        expect(await tx((t) => t.crls.latest("other"))).toEqual({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(2, 0, 255) });
+        const err = await tx((t) => t.crls.put({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(3) })).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: "conflict" });
+        await expect(tx((t) => t.cas.takeCrlNumber("no-such-ca"))).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+
+    describe("audit log", () => {
+      it("appends and lists newest first; the database refuses UPDATE and DELETE", async () => {
+        await tx(async (t) => {
+          await t.audit.append({ at: now, actor: "cli", tenantId: "t1", action: "CreateRootCACertificate", target: "root1", outcome: "ok", detail: null });
+          await t.audit.append({ at: now, actor: "AK1", tenantId: null, action: "RevokeCertificate", target: "c-x", outcome: "error", detail: "NotFoundCertificate" });
+        });
+        const [last, prev] = await tx((t) => t.audit.list(2));
+        expect(last).toEqual({ at: now, actor: "AK1", tenantId: null, action: "RevokeCertificate", target: "c-x", outcome: "error", detail: "NotFoundCertificate" });
+        expect(prev).toMatchObject({ actor: "cli", action: "CreateRootCACertificate", outcome: "ok" });
+        const before = await store.counts();
+        await expect(hooks.raw("DELETE FROM audit_log")).rejects.toThrow(/append-only/);
+        await expect(hooks.raw("UPDATE audit_log SET outcome = 'ok'")).rejects.toThrow(/append-only/);
+        // Row triggers do not fire on TRUNCATE (PostgreSQL only; SQLite has none): a statement trigger does.
+        if (store.kind === "postgres") await expect(hooks.raw("TRUNCATE audit_log")).rejects.toThrow(/append-only/);
+        expect((await store.counts()).audit_log).toBe(before.audit_log);
+      });
+    });
+
+    describe("passphrase", () => {
+      it("refuses a wrong passphrase (bad_passphrase), the dev key included", async () => {
+        await expect(hooks.open("wrong passphrase")).rejects.toMatchObject({ name: "StoreError", code: "bad_passphrase" });
+        await expect(hooks.open(undefined, { devInsecure: true })).rejects.toMatchObject({ code: "bad_passphrase" });
+      });
+
+      it("refuses to open without one (no_passphrase)", async () => {
+        const saved = { ...process.env };
+        delete process.env.CASKIT_MASTER_PASSPHRASE;
+        delete process.env.CASKIT_MASTER_PASSPHRASE_FILE;
+        delete process.env.CASKIT_DEV_INSECURE_NO_PASSPHRASE;
+        try {
+          await expect(hooks.open(undefined)).rejects.toMatchObject({ name: "StoreError", code: "no_passphrase" });
+        } finally {
+          Object.assign(process.env, saved);
+        }
+      });
+
+      it("opens again with the right passphrase and reads the same keys", async () => {
+        const again = await hooks.open(PASS);
+        try {
+          expect(same((await again.transaction((t) => t.cas.get("t1", "root1")))?.keyPkcs8, KEY)).toBe(true);
+        } finally {
+          await again.close();
+        }
+      });
     });
   });
 }

@@ -6,9 +6,9 @@
  * `0003-…` files to both folders and one line to each list below.
  */
 import { sql as pg0001 } from "./postgres/0001-init.js";
-import { sql as pg0002 } from "./postgres/0002-revocation-indexes.js";
+import { sql as pg0002 } from "./postgres/0002-indexes.js";
 import { sql as sqlite0001 } from "./sqlite/0001-init.js";
-import { sql as sqlite0002 } from "./sqlite/0002-revocation-indexes.js";
+import { sql as sqlite0002 } from "./sqlite/0002-indexes.js";
 
 /** The SQL dialects the store speaks. */
 export type Dialect = "sqlite" | "postgres";
@@ -24,11 +24,11 @@ export interface Migration {
 export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
   sqlite: [
     { version: 1, name: "init", sql: sqlite0001 },
-    { version: 2, name: "revocation-indexes", sql: sqlite0002 },
+    { version: 2, name: "indexes", sql: sqlite0002 },
   ],
   postgres: [
     { version: 1, name: "init", sql: pg0001 },
-    { version: 2, name: "revocation-indexes", sql: pg0002 },
+    { version: 2, name: "indexes", sql: pg0002 },
   ],
 };
 

@@ -63,22 +63,23 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   pool.on("error", () => undefined); // an idle client's error surfaces on its next query instead
   const lockKey = `caskit:${schema}`;
 
-  const conn = (client: pg.PoolClient): SqlConn => ({
-    async run(sql, params = []) {
-      try {
-        return (await client.query(numbered(sql), params as unknown[])).rowCount ?? 0;
-      } catch (e) {
+  const conn = (client: pg.PoolClient): SqlConn => {
+    // One connection runs one statement at a time: callers may fire several reads at once inside a
+    // transaction (Promise.all), which pg only queues with a deprecation warning (and pg 9 refuses).
+    let tail: Promise<unknown> = Promise.resolve();
+    const query = (sql: string, params: unknown[]): Promise<pg.QueryResult> => {
+      const run = () => client.query(numbered(sql), params);
+      const p = tail.then(run, run);
+      tail = p.catch(() => undefined);
+      return p.catch((e: unknown) => {
         throw translate(e);
-      }
-    },
-    async all(sql, params = []) {
-      try {
-        return (await client.query(numbered(sql), params as unknown[])).rows;
-      } catch (e) {
-        throw translate(e);
-      }
-    },
-  });
+      });
+    };
+    return {
+      run: async (sql, params = []) => (await query(sql, params)).rowCount ?? 0,
+      all: async (sql, params = []) => (await query(sql, params)).rows,
+    };
+  };
 
   const driver: Driver = {
     dialect: "postgres",
