@@ -31,6 +31,12 @@ export interface SqliteOptions extends OpenOptions {
   groupCommit?: number;
 }
 
+/** Longest stretch one process holds the write lock while others may wait (see runGroups). */
+const TENURE_MS = 100;
+/** How long it then steps aside: a few of a waiter's 1–3 ms polls. */
+const PAUSE_MS = 4;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 function translate(e: unknown): unknown {
   const code = (e as { code?: string })?.code ?? "";
   if (code.startsWith("SQLITE_CONSTRAINT_UNIQUE") || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
@@ -108,16 +114,54 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   let running = false;
   let idle: Promise<void> = Promise.resolve();
   let markIdle: () => void = () => undefined;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+
+  /**
+   * Takes the write lock without blocking the event loop: SQLite's own busy handler sleeps inside the
+   * call (a server would freeze for up to busy_timeout while a CLI batch holds the file), so here each
+   * attempt fails at once and the wait is an async poll every 1–3 ms, up to busyTimeoutMs.
+   */
+  async function begin(): Promise<void> {
+    const deadline = performance.now() + busyTimeoutMs;
+    db.pragma("busy_timeout = 0");
+    try {
+      for (;;) {
+        try {
+          db.exec("BEGIN IMMEDIATE");
+          return;
+        } catch (e) {
+          const code = (e as { code?: string }).code ?? "";
+          if (!code.startsWith("SQLITE_BUSY") || performance.now() > deadline) throw e;
+        }
+        // Jitter (not security-relevant) keeps two waiting processes from polling in lockstep.
+        await sleep(1 + Math.random() * 2);
+      }
+    } finally {
+      // Statements inside a transaction rarely wait (WAL readers never block), but when they must —
+      // WAL recovery after a crash — they wait rather than fail.
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
+  }
 
   async function runGroups(): Promise<void> {
     running = true;
     idle = new Promise((r) => (markIdle = r));
+    // SQLite's lock is not fair: a process with a steady queue would re-take it microseconds after each
+    // COMMIT and keep another process waiting until its queue drains (or the other's busy timeout hits).
+    // After holding it for TENURE_MS straight, step aside for PAUSE_MS — longer than a waiter's poll
+    // interval — so other processes get turns, at a cost of under 4% of a saturated single writer.
+    let heldSince = -1;
     try {
       while (pending.length) {
+        if (heldSince >= 0 && performance.now() - heldSince > TENURE_MS) {
+          await sleep(PAUSE_MS);
+          heldSince = -1;
+        }
         const group = pending.splice(0, groupCommit);
         const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
         try {
-          db.exec("BEGIN IMMEDIATE");
+          await begin();
+          if (heldSince < 0) heldSince = performance.now();
         } catch (e) {
           for (const j of group) j.reject(translate(e));
           continue;
