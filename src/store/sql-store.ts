@@ -146,12 +146,12 @@ async function openVault(driver: Driver, passphrase: string): Promise<KeyVault> 
 }
 
 /**
- * Opens a store over a driver: the passphrase first (no_passphrase before the database is touched),
- * then migrations, then the key vault (bad_passphrase). Closes the driver on any failure.
+ * Opens a store over a driver: migrations, then the key vault (bad_passphrase). The adapter resolves
+ * the passphrase first (resolvePassphrase), so no_passphrase comes before any file or connection is
+ * made. Closes the driver on any failure.
  */
-export async function openSqlStore(driver: Driver, options: OpenOptions): Promise<Store> {
+export async function openSqlStore(driver: Driver, passphrase: string): Promise<Store> {
   try {
-    const passphrase = await resolvePassphrase(options);
     await migrate(driver);
     const vault = await openVault(driver, passphrase);
     return new SqlStore(driver, vault);

@@ -14,7 +14,7 @@
 import pg from "pg";
 import { StoreError } from "../errors.js";
 import type { Store } from "../port.js";
-import { type Driver, type OpenOptions, type SqlConn, openSqlStore } from "../sql-store.js";
+import { type Driver, type OpenOptions, type SqlConn, openSqlStore, resolvePassphrase } from "../sql-store.js";
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresOptions extends OpenOptions {
@@ -57,6 +57,7 @@ const numbered = (sql: string): string => {
 export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
   const schema = options.schema ?? "caskit";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new TypeError(`invalid schema name "${schema}": use lowercase letters, digits and _`);
+  const passphrase = await resolvePassphrase(options);
   // search_path as a startup parameter: set once per connection by the server, no extra round trip per
   // transaction, and never racing a query on a fresh connection.
   const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10, options: `-c search_path=${schema}` });
@@ -128,5 +129,5 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     await pool.end().catch(() => undefined);
     throw e instanceof StoreError ? e : new StoreError("unavailable", "cannot connect to PostgreSQL", { cause: e });
   }
-  return openSqlStore(driver, options);
+  return openSqlStore(driver, passphrase);
 }

@@ -16,7 +16,7 @@
 import Database from "better-sqlite3";
 import { StoreError } from "../errors.js";
 import type { Store } from "../port.js";
-import { type Driver, type OpenOptions, type SqlConn, openSqlStore } from "../sql-store.js";
+import { type Driver, type OpenOptions, type SqlConn, openSqlStore, resolvePassphrase } from "../sql-store.js";
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteOptions extends OpenOptions {
@@ -61,6 +61,7 @@ function translate(e: unknown): unknown {
  */
 export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   if (options.groupCommit === undefined && process.env.CASKIT_SQLITE_GROUP_COMMIT) options = { ...options, groupCommit: Number(process.env.CASKIT_SQLITE_GROUP_COMMIT) };
+  const passphrase = await resolvePassphrase(options);
   let db: Database.Database;
   try {
     db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 30_000 });
@@ -219,5 +220,5 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
       if (db.open) db.close();
     },
   };
-  return openSqlStore(driver, options);
+  return openSqlStore(driver, passphrase);
 }
