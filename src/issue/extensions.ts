@@ -2,9 +2,8 @@
  * X.509 v3 extension encoders (RFC 5280 §4.2), writing finished DER with the internal writer so the
  * issuing hot path can pre-encode whatever is constant per issuer and profile.
  */
-import { hash } from "node:crypto";
 import { bitString, implicitPrimitive, octetString, oid, sequence, smallInteger, tlv, TRUE } from "../internal/der.js";
-import { readDer } from "../csr/der-reader.js";
+import { keyIdOfSpki } from "./leaf-writer.js";
 
 export const EXT = {
   subjectKeyIdentifier: "2.5.29.14",
@@ -63,13 +62,13 @@ export function extKeyUsage(oids: string[]): Uint8Array {
   return extension(EXT.extKeyUsage, false, sequence(...oids.map(oid)));
 }
 
-/** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING's value. */
-export function keyIdentifier(spki: Uint8Array): Uint8Array {
-  const top = readDer(spki);
-  const bits = top.children?.[1];
-  if (!bits || bits.tag !== 0x03) throw new TypeError("not a SubjectPublicKeyInfo");
-  return new Uint8Array(hash("sha1", spki.subarray(bits.contentStart + 1, bits.end), "buffer"));
-}
+/**
+ * RFC 5280 §4.2.1.2 method (1): "the 160-bit SHA-1 hash of the value of the BIT STRING
+ * subjectPublicKey (excluding the tag, length, and number of unused bits)".
+ * @example
+ * const ski = keyIdentifier(keyPair.spki); // 20 octets
+ */
+export const keyIdentifier = (spki: Uint8Array): Uint8Array => keyIdOfSpki(spki);
 
 export const subjectKeyIdentifier = (keyId: Uint8Array): Uint8Array => extension(EXT.subjectKeyIdentifier, false, octetString(keyId));
 /** AuthorityKeyIdentifier with keyIdentifier only ([0] IMPLICIT). */

@@ -12,12 +12,12 @@ import { IssueError, KeyError, ProfileError } from "../errors.js";
 import { hex } from "../internal/der.js";
 import { type RandomSource, systemNow, systemRandom } from "../internal/env.js";
 import { toPem } from "../internal/pem.js";
-import { TRUE, sequence } from "../internal/der.js";
+import { TRUE, concat, sequence } from "../internal/der.js";
 import { readDer } from "../csr/der-reader.js";
 import { resolveEkus } from "../ca/create.js";
 import type { CertificateAuthority } from "../ca/types.js";
 import type { CsrFacts, SanEntry, SubjectParams, ValidityParams } from "../types.js";
-import { certificatePem, encodeTbs, md5Hex, signTbs } from "./certificate.js";
+import { certificatePem, md5Hex } from "./certificate.js";
 import {
   EKU_OIDS,
   authorityInfoAccess,
@@ -25,12 +25,9 @@ import {
   basicConstraints,
   crlDistributionPoint,
   extKeyUsage,
-  generalName,
-  keyIdentifier,
   keyUsage,
-  subjectAltName,
-  subjectKeyIdentifier,
 } from "./extensions.js";
+import { type GeneralNameBytes, type LeafTemplate, writeLeaf } from "./leaf-writer.js";
 import { encodeName, normalizeSubject } from "./name.js";
 import { newSerial } from "./serial.js";
 import { caCertUrl, checkBaseUrl, crlUrl } from "./urls.js";
@@ -112,12 +109,18 @@ interface LeafRequest {
   keyFamily: CsrFacts["keyFamily"];
   keySize: number;
   subject: SubjectParams;
-  sans: SanEntry[];
+  sans: CheckedSans;
   profile: "SERVER" | "CLIENT";
   validity: ValidityParams;
   enableCrl: boolean;
   /** CreateCustomCertificate: its own constant extensions, SAN criticality and serial. */
-  custom?: { prefix: Uint8Array[]; sanCritical: boolean; serial?: Uint8Array };
+  custom?: { prefix: Uint8Array; sanCritical: boolean; serial?: Uint8Array };
+}
+
+/** Checked SANs: what the result reports, and the GeneralName contents the writer copies. */
+interface CheckedSans {
+  entries: SanEntry[];
+  names: GeneralNameBytes[];
 }
 
 export type CustomKeyUsage = "digitalSignature" | "nonRepudiation" | "keyEncipherment" | "dataEncipherment" | "keyAgreement";
@@ -146,7 +149,8 @@ export class Issuer {
   readonly chainPem: string;
   readonly #now: () => Date;
   readonly #random: RandomSource;
-  readonly #prefix: { SERVER: Uint8Array[]; CLIENT: Uint8Array[] };
+  /** Templates per profile: [0] without, [1] with the CRL distribution point. */
+  readonly #templates: { SERVER: readonly [LeafTemplate, LeafTemplate]; CLIENT: readonly [LeafTemplate, LeafTemplate] };
   readonly #aki: Uint8Array;
   readonly #cdp: Uint8Array | null;
   readonly #aia: Uint8Array | null;
@@ -162,13 +166,24 @@ export class Issuer {
     const bc = basicConstraints({ ca: false });
     // RSA keys may encrypt the TLS pre-master secret; EC and SM2 keys never do (RFC 5480 §3).
     const ku = keyUsage(rsa ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"]);
-    this.#prefix = {
-      SERVER: [bc, ku, extKeyUsage([EKU_OIDS.serverAuth as string])],
-      CLIENT: [bc, ku, extKeyUsage([EKU_OIDS.clientAuth as string])],
-    };
     this.#aki = authorityKeyIdentifier(ca.keyIdentifier);
     this.#cdp = options.crlBaseUrl ? crlDistributionPoint(crlUrl(checkBaseUrl(options.crlBaseUrl, "crlBaseUrl"), ca.identifier)) : null;
     this.#aia = options.aiaBaseUrl ? authorityInfoAccess(caCertUrl(checkBaseUrl(options.aiaBaseUrl, "aiaBaseUrl"), ca.identifier)) : null;
+    const server = concat([bc, ku, extKeyUsage([EKU_OIDS.serverAuth as string])]);
+    const client = concat([bc, ku, extKeyUsage([EKU_OIDS.clientAuth as string])]);
+    this.#templates = {
+      SERVER: [this.#template(server, false), this.#template(server, true)],
+      CLIENT: [this.#template(client, false), this.#template(client, true)],
+    };
+  }
+
+  /** The constant parts of one profile; the CDP only when asked and configured, then the AIA. */
+  #template(prefix: Uint8Array, withCrl: boolean): LeafTemplate {
+    const tail: Uint8Array[] = [];
+    if (withCrl && this.#cdp) tail.push(this.#cdp);
+    if (this.#aia) tail.push(this.#aia);
+    const ca = this.ca;
+    return Object.freeze({ signatureAlgorithm: ca.signer.signatureAlgorithm.algorithmIdentifier, issuerName: ca.subjectDer, prefix, aki: this.#aki, tail: concat(tail) });
   }
 
   /** Prepares a subordinate CA for issuing. */
@@ -183,7 +198,7 @@ export class Issuer {
    */
   serverFromCsr(csr: CsrFacts, params: ServerFromCsrParams): IssueResult {
     const subject = this.#subject(csr.cn ?? undefined, params.subject, csr.subjectFields);
-    const sans = serverSans(subject.commonName, csr.sans, params.domain);
+    const sans = serverNames(subject.commonName, csr.sans, params.domain);
     return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "SERVER", validity: params, enableCrl: !!params.enableCrl });
   }
 
@@ -191,7 +206,7 @@ export class Issuer {
   async server(params: ServerParams): Promise<IssueResult> {
     if (!params.commonName) throw new ProfileError("invalid_subject", "commonName is required", { field: "commonName" });
     const subject = this.#subject(params.commonName, params.subject, {});
-    const sans = serverSans(subject.commonName, [], params.domain);
+    const sans = serverNames(subject.commonName, [], params.domain);
     this.#checkValidityEarly(params);
     const keyPair = await this.#generate(params.algorithm);
     const r = this.#issue({ spki: keyPair.spki, keyFamily: keyPair.spec.family, keySize: keyPair.spec.bits, subject, sans, profile: "SERVER", validity: params, enableCrl: !!params.enableCrl });
@@ -201,14 +216,14 @@ export class Issuer {
   /** A client certificate for a parsed CSR (CreateClientCertificateWithCsr). */
   clientFromCsr(csr: CsrFacts, params: ClientFromCsrParams): IssueResult {
     const subject = this.#subject(params.commonName ?? csr.cn ?? undefined, params.subject, csr.subjectFields);
-    const sans = clientSans(params.sanType, params.sanValue);
+    const sans = clientNames(params.sanType, params.sanValue);
     return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl });
   }
 
   /** A client certificate with a key generated here (CreateClientCertificate). */
   async client(params: ClientParams): Promise<IssueResult> {
     const subject = this.#subject(params.commonName, params.subject, {});
-    const sans = clientSans(params.sanType, params.sanValue);
+    const sans = clientNames(params.sanType, params.sanValue);
     this.#checkValidityEarly(params);
     const keyPair = await this.#generate(params.algorithm);
     const r = this.#issue({ spki: keyPair.spki, keyFamily: keyPair.spec.family, keySize: keyPair.spec.bits, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl });
@@ -223,7 +238,7 @@ export class Issuer {
     const subject = normalizeSubject({ ...csr.subjectFields, ...stripUndefined(params.subject ?? {}) });
     if (!subject.state && this.ca.subject.state) subject.state = this.ca.subject.state;
     if (!subject.locality && this.ca.subject.locality) subject.locality = this.ca.subject.locality;
-    const sans = (params.sans ?? csr.sans).map(checkSan);
+    const sans = checkedSans(params.sans ?? csr.sans);
     const critical = new Set(params.critical ?? []);
     const usages = params.keyUsage ?? (this.ca.spec.family === "RSA" ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"]);
     if (!usages.length) throw new ProfileError("invalid_extension", "give at least one key usage", { field: "keyUsage" });
@@ -253,21 +268,24 @@ export class Issuer {
       profile,
       validity: params,
       enableCrl: !!params.enableCrl,
-      custom: { prefix, sanCritical: critical.has("SubjectAlternativeNames"), serial },
+      custom: { prefix: concat(prefix), sanCritical: critical.has("SubjectAlternativeNames"), serial },
     });
   }
 
-  /** CN from the request; O/OU/C/ST/L from the overrides, else the CSR; ST and L else the CA's. */
+  /**
+   * CN from the request; O/OU/C/ST/L from the overrides, else the CSR; ST and L else the CA's
+   * (CAS-API.md §4.3). Only the chosen values are checked: an override replaces the CSR's field.
+   */
   #subject(cn: string | undefined, overrides: SubjectOverrides | undefined, fromCsr: SubjectParams): SubjectParams {
-    const o = normalizeSubject({ ...(overrides ?? {}), commonName: undefined });
-    const c = normalizeSubject({ ...fromCsr, commonName: undefined });
+    const o = overrides ?? {};
+    const ca = this.ca.subject;
     return normalizeSubject({
       commonName: cn,
-      organization: o.organization ?? c.organization,
-      organizationalUnit: o.organizationalUnit ?? c.organizationalUnit,
-      country: o.country ?? c.country,
-      state: o.state ?? c.state ?? this.ca.subject.state,
-      locality: o.locality ?? c.locality ?? this.ca.subject.locality,
+      organization: pick(o.organization, fromCsr.organization),
+      organizationalUnit: pick(o.organizationalUnit, fromCsr.organizationalUnit),
+      country: pick(o.country, fromCsr.country),
+      state: pick(pick(o.state, fromCsr.state), ca.state),
+      locality: pick(pick(o.locality, fromCsr.locality), ca.locality),
     });
   }
 
@@ -287,28 +305,26 @@ export class Issuer {
     if (req.keyFamily !== ca.spec.family) throw familyMismatch(ca, req.keyFamily);
     const { notBefore, notAfter } = resolveValidity(req.validity, { now: this.#now(), issuerNotAfter: ca.notAfter });
     if (req.enableCrl && !this.#cdp) throw new ProfileError("invalid_url", "enableCrl needs the issuer prepared with a crlBaseUrl", { field: "enableCrl" });
-    const serial = req.custom?.serial ?? newSerial(this.#random);
-    const subjectName = encodeName(req.subject);
-    const extensions = [...(req.custom?.prefix ?? this.#prefix[req.profile]), subjectKeyIdentifier(keyIdentifier(req.spki)), this.#aki];
-    if (req.sans.length) {
-      const names = req.sans.map(sanToGeneralName);
-      extensions.push(subjectAltName(names, !!req.custom?.sanCritical || Object.keys(req.subject).length === 0));
-    } else if (Object.keys(req.subject).length === 0) {
+    const subjectEmpty = isEmptySubject(req.subject);
+    if (subjectEmpty && req.sans.names.length === 0) {
       throw new ProfileError("invalid_subject", "the certificate would name nothing: no subject and no subjectAltName", { field: "commonName" });
     }
-    if (req.enableCrl && this.#cdp) extensions.push(this.#cdp);
-    if (this.#aia) extensions.push(this.#aia);
-    const tbs = encodeTbs({
-      serial,
-      signatureAlgorithm: ca.signer.signatureAlgorithm.algorithmIdentifier,
-      issuerName: ca.subjectDer,
-      notBefore,
-      notAfter,
-      subjectName,
-      spki: req.spki,
-      extensions,
-    });
-    const der = signTbs(tbs, ca.signer);
+    const serial = req.custom?.serial ?? newSerial(this.#random);
+    const template = req.custom ? this.#template(req.custom.prefix, req.enableCrl) : this.#templates[req.profile][req.enableCrl ? 1 : 0];
+    const der = writeLeaf(
+      template,
+      {
+        serial,
+        notBefore,
+        notAfter,
+        subject: req.subject,
+        spki: req.spki,
+        sans: req.sans.names,
+        // RFC 5280 §4.2.1.6: "If the subject field contains an empty sequence, … the subjectAltName extension … MUST [be] critical".
+        sanCritical: subjectEmpty || !!req.custom?.sanCritical,
+      },
+      ca.signer,
+    );
     return {
       certificatePem: certificatePem(der),
       certificateDer: der,
@@ -318,7 +334,7 @@ export class Issuer {
       notBefore,
       notAfter,
       subject: req.subject,
-      sans: req.sans,
+      sans: req.sans.entries,
       certificateType: req.profile,
       keyFamily: req.keyFamily,
       keySize: req.keySize,
@@ -326,12 +342,14 @@ export class Issuer {
   }
 }
 
-/** The GeneralName DER of a checked SAN entry (IP text back to its 4 or 16 bytes). */
-function sanToGeneralName(s: SanEntry): Uint8Array {
-  if (s.type !== "ip") return generalName(s);
-  const ip = parseIpAddress(s.value);
-  if (!ip) throw new ProfileError("invalid_san", `"${s.value.slice(0, 80)}" is not an IP address`, { field: "sans" });
-  return generalName({ type: "ip", bytes: ip.bytes });
+function isEmptySubject(s: SubjectParams): boolean {
+  for (const k in s) if (s[k as keyof SubjectParams] !== undefined) return false;
+  return true;
+}
+
+/** The first value that is given (not undefined, null or empty); normalizeSubject checks its type. */
+function pick(a: string | undefined, b: string | undefined): string | undefined {
+  return a !== undefined && a !== null && a !== "" ? a : b;
 }
 
 function familyMismatch(ca: CertificateAuthority, family: string): KeyError {
@@ -341,36 +359,70 @@ function familyMismatch(ca: CertificateAuthority, family: string): KeyError {
 /** Splits CAS's comma-separated lists. */
 function splitList(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
-  return (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter((s) => s.length > 0);
+  const out: string[] = [];
+  for (const part of Array.isArray(v) ? v : v.split(",")) {
+    const t = part.trim();
+    if (t.length > 0) out.push(t);
+  }
+  return out;
 }
+
+const TAG_EMAIL = 0x81;
+const TAG_DNS = 0x82;
+const TAG_URI = 0x86;
+const TAG_IP = 0x87;
+
+/**
+ * Adds a DNS name or IP address unless already present (case-insensitively: DNS names are
+ * lowercased, IPs canonical). Returns false for text that is neither.
+ */
+function addHostOrIp(out: CheckedSans, seen: Set<string>, raw: string): boolean {
+  const ip = parseIpAddress(raw);
+  let key: string;
+  if (ip) {
+    key = `ip:${ip.text}`;
+    if (seen.has(key)) return true;
+    out.entries.push({ type: "ip", value: ip.text });
+    out.names.push({ tag: TAG_IP, bytes: ip.bytes });
+  } else if (isValidHostName(raw)) {
+    const value = raw.toLowerCase();
+    key = `dns:${value}`;
+    if (seen.has(key)) return true;
+    out.entries.push({ type: "dns", value });
+    out.names.push({ tag: TAG_DNS, text: value });
+  } else return false;
+  seen.add(key);
+  return true;
+}
+
+/** {@link serverSans} with the GeneralName contents the writer needs. */
+function serverNames(cn: string | undefined, csrSans: CsrFacts["sans"], domain: string | string[] | undefined): CheckedSans {
+  const out: CheckedSans = { entries: [], names: [] };
+  const seen = new Set<string>();
+  // A CN that is neither a host name nor an IP ("Payments API") simply stays out of the SANs.
+  if (cn) addHostOrIp(out, seen, cn);
+  for (const s of csrSans) {
+    if (!addHostOrIp(out, seen, s.value)) throw invalidName(s.value, "csr");
+  }
+  for (const d of splitList(domain)) {
+    if (!addHostOrIp(out, seen, d)) throw invalidName(d, "domain");
+  }
+  return out;
+}
+
+const invalidName = (raw: string, field: string) => new ProfileError("invalid_name", `"${raw.slice(0, 80)}" is not a valid DNS name or IP address`, { field });
 
 /**
  * Server SANs: the CN (when it is a host name or an IP), the CSR's own SANs, then each Domain entry —
- * deduplicated case-insensitively in that order. A CSR's requested SANs are kept: dropping them would
- * issue something other than what was asked (CSR-POLICY.md "Names").
+ * deduplicated case-insensitively in that order; IPs (v4 and v6) become iPAddress entries. A CSR's
+ * requested SANs are kept: dropping them would issue something other than what was asked
+ * (CSR-POLICY.md "Names"). A bad CSR SAN or Domain entry is ProfileError `invalid_name` naming it.
+ * @example
+ * serverSans("app.example.com", [], "WWW.example.com,10.0.0.7,app.example.com");
+ * // → [{ type: "dns", value: "app.example.com" }, { type: "dns", value: "www.example.com" }, { type: "ip", value: "10.0.0.7" }]
  */
 export function serverSans(cn: string | undefined, csrSans: CsrFacts["sans"], domain: string | string[] | undefined): SanEntry[] {
-  const out: SanEntry[] = [];
-  const seen = new Set<string>();
-  const add = (raw: string, field: string, strict: boolean) => {
-    const ip = parseIpAddress(raw);
-    let entry: SanEntry | null = null;
-    if (ip) entry = { type: "ip", value: ip.text };
-    else if (isValidHostName(raw)) entry = { type: "dns", value: raw.toLowerCase() };
-    if (!entry) {
-      if (strict) throw new ProfileError("invalid_name", `"${raw.slice(0, 80)}" is not a valid DNS name or IP address`, { field });
-      return;
-    }
-    const key = `${entry.type}:${entry.value}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(entry);
-    }
-  };
-  if (cn) add(cn, "commonName", false);
-  for (const s of csrSans) add(s.value, "csr", true);
-  for (const d of splitList(domain)) add(d, "domain", true);
-  return out;
+  return serverNames(cn, csrSans, domain).entries;
 }
 
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/;
@@ -420,14 +472,36 @@ export function checkSan(entry: SanEntry): SanEntry {
   }
 }
 
-/** Client SANs from CAS SanType (1 e-mail, 6 URI) and SanValue. */
-export function clientSans(sanType: number | undefined, sanValue: string | undefined): SanEntry[] {
+/** Checks typed SANs (CreateCustomCertificate) and pairs each with its GeneralName contents. */
+function checkedSans(entries: readonly SanEntry[]): CheckedSans {
+  const out: CheckedSans = { entries: [], names: [] };
+  for (const e of entries) {
+    const c = checkSan(e);
+    out.entries.push(c);
+    if (c.type === "ip") out.names.push({ tag: TAG_IP, bytes: (parseIpAddress(c.value) as { bytes: Uint8Array }).bytes });
+    else out.names.push({ tag: c.type === "dns" ? TAG_DNS : c.type === "email" ? TAG_EMAIL : TAG_URI, text: c.value });
+  }
+  return out;
+}
+
+function clientNames(sanType: number | undefined, sanValue: string | undefined): CheckedSans {
   const values = splitList(sanValue);
   if (sanType === undefined) {
     if (values.length) throw new ProfileError("invalid_san", "sanValue needs a sanType (1 e-mail, 6 URI)", { field: "sanType" });
-    return [];
+    return { entries: [], names: [] };
   }
   if (sanType !== 1 && sanType !== 6) throw new ProfileError("invalid_san", "sanType must be 1 (e-mail) or 6 (URI)", { field: "sanType" });
   if (!values.length) throw new ProfileError("invalid_san", "sanType needs at least one sanValue", { field: "sanValue" });
-  return values.map((value) => checkSan({ type: sanType === 1 ? "email" : "uri", value }));
+  const type = sanType === 1 ? "email" : "uri";
+  return checkedSans(values.map((value) => ({ type, value })));
+}
+
+/**
+ * Client SANs from CAS SanType (1 e-mail, 6 URI) and SanValue (comma-separated), each checked
+ * (ProfileError `invalid_san`).
+ * @example
+ * clientSans(1, "alice@example.com,bob@example.com"); // → two { type: "email" } entries
+ */
+export function clientSans(sanType: number | undefined, sanValue: string | undefined): SanEntry[] {
+  return clientNames(sanType, sanValue).entries;
 }

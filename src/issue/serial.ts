@@ -8,7 +8,8 @@ import type { RandomSource } from "../internal/env.js";
 export const SERIAL_OCTETS = 16;
 
 export function newSerial(random: RandomSource): Uint8Array {
-  const b = Uint8Array.from(random(SERIAL_OCTETS));
+  // A copy: the caller's bytes are not ours to modify.
+  const b = random(SERIAL_OCTETS).slice();
   if (b.length !== SERIAL_OCTETS) throw new TypeError(`random source returned ${b.length} bytes, expected ${SERIAL_OCTETS}`);
   b[0] = ((b[0] as number) & 0x7f) | 0x40;
   return b;
