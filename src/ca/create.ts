@@ -20,7 +20,7 @@ import {
 } from "../issue/extensions.js";
 import { encodeName, normalizeSubject } from "../issue/name.js";
 import { newSerial } from "../issue/serial.js";
-import { addMonths } from "../issue/validity.js";
+import { addMonths, wholeSeconds } from "../issue/validity.js";
 import type { CertificateAuthority, CreateCaParams, CreateSubCaParams } from "./types.js";
 
 const CA_KEY_USAGE = keyUsage(["digitalSignature", "keyCertSign", "cRLSign"]);
@@ -73,7 +73,7 @@ export async function createRootCa(params: CreateCaParams): Promise<CertificateA
   const subject = checkSubject(params);
   const years = checkYears(params.years);
   const key = await keyFor(params);
-  const now = new Date(Math.floor((params.now ?? systemNow()).getTime() / 1000) * 1000);
+  const now = wholeSeconds(params.now ?? systemNow());
   const serial = newSerial(params.random ?? systemRandom);
   const name = encodeName(subject);
   const ski = keyIdentifier(key.spki);
@@ -113,7 +113,7 @@ export async function createSubCa(parent: CertificateAuthority, params: CreateSu
   if (key.spec.family !== parent.spec.family) {
     throw new KeyError("family_mismatch", `a ${parent.spec.family} CA can only certify ${parent.spec.family} keys, not ${key.spec.family}`, { field: "algorithm" });
   }
-  const now = new Date(Math.floor((params.now ?? systemNow()).getTime() / 1000) * 1000);
+  const now = wholeSeconds(params.now ?? systemNow());
   const notAfter = addMonths(now, 12 * years);
   if (notAfter.getTime() > parent.notAfter.getTime()) {
     throw new ValidityError("beyond_issuer", `a ${years}-year CA would expire after its parent (${parent.notAfter.toISOString()})`, { field: "years" });

@@ -25,16 +25,30 @@ function toDer(input: string | Uint8Array): Uint8Array {
 
 const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** Stored parts of a CA. Give the certificate as `certificate` (PEM or DER) or `certificatePem`. */
 export interface LoadCaParams {
-  certificate: string | Uint8Array;
+  certificate?: string | Uint8Array;
+  /** Same as `certificate`, for callers holding PEM text. */
+  certificatePem?: string;
   key: KeyPair;
   /** The issuer certificates above this CA, parent first (PEM concatenation or DER list). */
   chain?: string | Uint8Array[];
+  /** Same as `chain`, as concatenated PEM. */
+  chainPem?: string;
 }
 
-/** Loads a CA certificate with its key, checking that they belong together and that it is a CA. */
+/**
+ * Rebuilds a CA from stored parts: checks that the key is the certificate's (IssueError
+ * `issuer_key_mismatch`) and that the certificate is a CA (basicConstraints cA TRUE, else `not_a_ca`).
+ * A self-issued certificate with no chain is a root; anything else a subordinate.
+ * @example
+ * const ca = loadCa({ certificatePem: stored.pem, key: importPrivateKey(stored.pkcs8), chainPem: stored.chainPem });
+ * const issuer = Issuer.prepare(ca);
+ */
 export function loadCa(params: LoadCaParams): CertificateAuthority {
-  const der = toDer(params.certificate);
+  const input = params.certificate ?? params.certificatePem;
+  if (input === undefined) throw new TypeError("loadCa needs certificate or certificatePem");
+  const der = toDer(input);
   const cert = AsnConvert.parse(der, Certificate);
   const tbs = cert.tbsCertificate;
   const spki = new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo));
@@ -54,7 +68,8 @@ export function loadCa(params: LoadCaParams): CertificateAuthority {
       if (k && subject[k] === undefined) subject[k] = atv.value.toString();
     }
   }
-  const chainDer = params.chain === undefined ? [] : typeof params.chain === "string" ? fromPemAll("CERTIFICATE", params.chain) : params.chain;
+  const chain = params.chain ?? params.chainPem;
+  const chainDer = chain === undefined ? [] : typeof chain === "string" ? fromPemAll("CERTIFICATE", chain) : chain;
   return Object.freeze({
     kind: eq(subjectDer, issuerDer) && chainDer.length === 0 ? "root" : "sub",
     certificateDer: der,

@@ -1,7 +1,11 @@
 /**
- * Distinguished names that caskit writes: RDN order C, ST, L, O, OU, CN, one attribute per RDN;
- * countryName as PrintableString (X.520 requires it), everything else UTF8String (RFC 5280
- * §4.1.2.6: "CAs conforming to this profile MUST use either the PrintableString or UTF8String").
+ * Distinguished names that caskit writes: RDN order C, ST, L, O, OU, CN, one attribute per RDN.
+ *
+ * One encoding rule, no guessing per value: countryName is PrintableString (X.520 defines it so),
+ * every other attribute UTF8String — even when the value would fit PrintableString. RFC 5280
+ * §4.1.2.4: "CAs conforming to this profile MUST use either the PrintableString or UTF8String
+ * encoding of DirectoryString"; §4.1.2.6 applies the same to the subject. Chaining never depends on
+ * this choice: an issued certificate's issuer field is the CA's subject DER copied byte for byte.
  */
 import { oid, printableString, sequence, set, utf8String } from "../internal/der.js";
 import { ProfileError } from "../errors.js";
@@ -16,7 +20,26 @@ const ORDER: Array<{ key: keyof SubjectParams; oid: string; max: number; label: 
   { key: "commonName", oid: "2.5.4.3", max: 64, label: "commonName" },
 ];
 
-/** Drops empty fields and checks X.520 upper bounds (ub-common-name 64, ub-state-name 128, …). */
+/** Characters as X.520 counts them (code points, not UTF-16 units), without building an array. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
+
+/**
+ * Drops empty fields and checks X.520 upper bounds (ub-common-name 64, ub-organization-name 64,
+ * ub-organizational-unit-name 64, ub-locality-name 128, ub-state-name 128; countryName exactly two
+ * letters, upper-cased) → ProfileError `invalid_subject` naming the field.
+ * @example
+ * normalizeSubject({ commonName: "api", country: "cn", organization: "" }); // → { country: "CN", commonName: "api" }
+ */
 export function normalizeSubject(subject: SubjectParams): SubjectParams {
   const out: SubjectParams = {};
   for (const f of ORDER) {
@@ -28,14 +51,18 @@ export function normalizeSubject(subject: SubjectParams): SubjectParams {
       out.country = v.toUpperCase();
       continue;
     }
-    if ([...v].length > f.max) throw new ProfileError("invalid_subject", `${f.label} is longer than ${f.max} characters (X.520)`, { field: f.label });
+    if (codePoints(v) > f.max) throw new ProfileError("invalid_subject", `${f.label} is longer than ${f.max} characters (X.520)`, { field: f.label });
     if (/[\u0000-\u001f]/.test(v)) throw new ProfileError("invalid_subject", `${f.label} contains control characters`, { field: f.label });
     out[f.key] = v;
   }
   return out;
 }
 
-/** Name DER of a normalized subject. */
+/**
+ * Name DER of a normalized subject, RDN order C, ST, L, O, OU, CN.
+ * @example
+ * const nameDer = encodeName(normalizeSubject({ commonName: "Issuing CA", organization: "Example" }));
+ */
 export function encodeName(subject: SubjectParams): Uint8Array {
   const rdns: Uint8Array[] = [];
   for (const f of ORDER) {
@@ -46,7 +73,11 @@ export function encodeName(subject: SubjectParams): Uint8Array {
   return sequence(...rdns);
 }
 
-/** "C=..,ST=..,L=..,O=..,OU=..,CN=.." as CAS's SubjectDN shows it (CAS-API.md §4.1). */
+/**
+ * "C=..,ST=..,L=..,O=..,OU=..,CN=.." as CAS's SubjectDN shows it (CAS-API.md §4.1).
+ * @example
+ * subjectDn({ commonName: "api", country: "CN" }); // "C=CN,CN=api"
+ */
 export function subjectDn(subject: SubjectParams): string {
   const short: Record<keyof SubjectParams, string> = { country: "C", state: "ST", locality: "L", organization: "O", organizationalUnit: "OU", commonName: "CN" };
   return ORDER.filter((f) => subject[f.key] !== undefined)

@@ -16,23 +16,49 @@ function positiveInt(v: unknown, field: string): number {
   return v;
 }
 
-/** Adds calendar months in UTC, clamping to the month's last day (Jan 31 + 1 month = Feb 28/29). */
-export function addMonths(d: Date, months: number): Date {
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + months;
-  const target = new Date(Date.UTC(y, m, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
-  return target;
+/**
+ * The Date at `ms` milliseconds since the epoch. Pure: every instant here is computed from the
+ * caller's `now` or from request parameters; only src/internal/env.ts reads the clock. The one
+ * Date construction in ca/ and issue/ lives here so that stays easy to check.
+ */
+export function dateAt(ms: number): Date {
+  return new Date(ms);
 }
 
-/** Resolves the validity period; `now` is truncated to whole seconds (DER times carry no fractions). */
+/** Truncates to whole seconds: DER times carry no fractions (RFC 5280 §4.1.2.5.1/§4.1.2.5.2). */
+export const wholeSeconds = (d: Date): Date => dateAt(Math.floor(d.getTime() / 1000) * 1000);
+
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Adds calendar months in UTC, clamping to the month's last day (Jan 31 + 1 month = Feb 28/29) and
+ * keeping the time of day.
+ * @example
+ * addMonths(dateAt(Date.UTC(2024, 0, 31)), 1).toISOString(); // "2024-02-29T00:00:00.000Z"
+ */
+export function addMonths(d: Date, months: number): Date {
+  const total = d.getUTCMonth() + months;
+  const y = d.getUTCFullYear() + Math.floor(total / 12);
+  const m = ((total % 12) + 12) % 12;
+  const last = m === 1 && isLeap(y) ? 29 : (DAYS_IN_MONTH[m] as number);
+  return dateAt(Date.UTC(y, m, Math.min(d.getUTCDate(), last), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
+}
+
+/**
+ * Resolves a leaf's validity period (CAS-API.md §4.3): `days` wins over `months` over `years`; else
+ * `beforeTime` + `afterTime` (Unix seconds, both or neither, before < after); none is ValidityError
+ * `missing_validity`; non-positive or fractional values `invalid_validity`; a notAfter past the
+ * issuer's `beyond_issuer`. notBefore is `now` truncated to whole seconds (or `beforeTime`).
+ * @example
+ * const { notBefore, notAfter } = resolveValidity({ days: 90 }, { now, issuerNotAfter: ca.notAfter });
+ */
 export function resolveValidity(params: ValidityParams, context: { now: Date; issuerNotAfter: Date }): ResolvedValidity {
-  const now = new Date(Math.floor(context.now.getTime() / 1000) * 1000);
+  const now = wholeSeconds(context.now);
   let notBefore = now;
   let notAfter: Date;
   if (params.days !== undefined) {
-    notAfter = new Date(now.getTime() + positiveInt(params.days, "days") * 86_400_000);
+    notAfter = dateAt(now.getTime() + positiveInt(params.days, "days") * 86_400_000);
   } else if (params.months !== undefined) {
     notAfter = addMonths(now, positiveInt(params.months, "months"));
   } else if (params.years !== undefined) {
@@ -45,8 +71,8 @@ export function resolveValidity(params: ValidityParams, context: { now: Date; is
     for (const [v, f] of [[params.beforeTime, "beforeTime"], [params.afterTime, "afterTime"]] as const) {
       if (!Number.isSafeInteger(v) || v < 0) throw new ValidityError("invalid_validity", `${f} must be Unix seconds`, { field: f });
     }
-    notBefore = new Date(params.beforeTime * 1000);
-    notAfter = new Date(params.afterTime * 1000);
+    notBefore = dateAt(params.beforeTime * 1000);
+    notAfter = dateAt(params.afterTime * 1000);
     if (notAfter.getTime() <= notBefore.getTime()) throw new ValidityError("invalid_validity", "afterTime must be later than beforeTime", { field: "afterTime" });
   } else {
     throw new ValidityError("missing_validity", "give days, months, years, or beforeTime and afterTime", { field: "days" });
