@@ -46,6 +46,42 @@ describe("createRootCa", () => {
   ])("refuses %s", async (_n, params, code) => {
     expect(await codeOf(createRootCa(params as never))).toBe(code);
   });
+
+  // X.520 upper bounds: CN, O, OU ≤ 64; L, ST ≤ 128; C exactly two letters. Counted in characters.
+  it.each<[string, object, string]>([
+    ["O of 64", { organization: "o".repeat(64) }, "accepted"],
+    ["O of 65", { organization: "o".repeat(65) }, "invalid_subject"],
+    ["OU of 65", { organizationalUnit: "u".repeat(65) }, "invalid_subject"],
+    ["L of 128", { locality: "l".repeat(128) }, "accepted"],
+    ["L of 129", { locality: "l".repeat(129) }, "invalid_subject"],
+    ["ST of 129", { state: "s".repeat(129) }, "invalid_subject"],
+    ["CN of 64 astral characters (128 UTF-16 units)", { commonName: "𝔘".repeat(64) }, "accepted"],
+    ["CN of 65 CJK characters", { commonName: "中".repeat(65) }, "invalid_subject"],
+    ["C with a digit", { country: "C1" }, "invalid_subject"],
+    ["C of one letter", { country: "C" }, "invalid_subject"],
+    ["a control character in O", { organization: "a\nb" }, "invalid_subject"],
+  ])("subject bound: %s → %s", async (_n, fields, code) => {
+    const key = root.key; // reuse a key: these cases are about the name only
+    expect(await codeOf(createRootCa({ subject: { commonName: "Bounds", ...fields }, key, years: 1 }))).toBe(code);
+  });
+
+  it("writes RDNs in the order C, ST, L, O, OU, CN with C as PrintableString, the rest UTF8String", () => {
+    const name = AsnConvert.parse(root.certificateDer, Certificate).tbsCertificate.subject;
+    expect(name.map((rdn) => rdn[0]?.type)).toEqual(["2.5.4.6", "2.5.4.8", "2.5.4.7", "2.5.4.10", "2.5.4.3"]);
+    expect(name[0]?.[0]?.value.printableString).toBe("CN");
+    expect(name[4]?.[0]?.value.utf8String).toBe("Unit Root");
+    expect(Buffer.from(root.subjectDer).equals(Buffer.from(AsnConvert.serialize(name)))).toBe(true);
+  });
+
+  it("pins notBefore to now in whole seconds and notAfter to whole years later; serials are 16 positive octets", async () => {
+    const now = new Date("2026-02-28T08:09:10.999Z");
+    const ca = await createRootCa({ subject: { commonName: "Pinned" }, key: root.key, years: 2, now, random: (n) => new Uint8Array(n) });
+    expect(ca.notBefore.toISOString()).toBe("2026-02-28T08:09:10.000Z");
+    expect(ca.notAfter.toISOString()).toBe("2028-02-28T08:09:10.000Z");
+    // An all-zero draw still gives 16 octets: the first is forced into 0x40–0x7f.
+    expect(ca.serialNumber).toBe(`40${"00".repeat(15)}`);
+    expect(new Uint8Array(AsnConvert.parse(ca.certificateDer, Certificate).tbsCertificate.serialNumber)).toHaveLength(16);
+  });
 });
 
 describe("createSubCa", () => {

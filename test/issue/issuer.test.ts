@@ -1,10 +1,11 @@
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSubCa } from "../../src/ca/index.js";
 import { parseCsr } from "../../src/csr/index.js";
 import { CaskitError } from "../../src/errors.js";
-import { Issuer } from "../../src/issue/index.js";
+import { Issuer, clientSans, serverSans } from "../../src/issue/index.js";
 import type { CsrFacts } from "../../src/types.js";
 import { SM2_SIGOPT, type Hierarchy, hierarchy, opensslCsr, opensslKey } from "../helpers/fixtures.js";
 import { tempDir } from "../helpers/openssl.js";
@@ -94,29 +95,122 @@ describe("Issuer.serverFromCsr", () => {
   });
 });
 
-describe("Issuer.server / client", () => {
+describe("Issuer.server", () => {
   it("generates a key of the requested algorithm (same family, other size)", async () => {
     const leaf = await Issuer.prepare(ec.sub).server({ commonName: "gen.example.com", algorithm: "ECC_384", days: 5 });
     expect(leaf.keyPair?.spec.name).toBe("ECC_384");
     expect(leaf.keySize).toBe(384);
+    expect(Buffer.from(leaf.certificateDer).includes(Buffer.from(leaf.keyPair?.spki ?? []))).toBe(true);
     await expect(Issuer.prepare(ec.sub).server({ commonName: "gen.example.com", algorithm: "RSA_2048", days: 5 })).rejects.toMatchObject({ code: "family_mismatch" });
   });
-  it("client SANs from SanType/SanValue", async () => {
+  it("puts a CN that is an IP address in as an iPAddress SAN", async () => {
+    const leaf = await Issuer.prepare(ec.sub).server({ commonName: "10.1.2.3", algorithm: "ECC_256", days: 5, domain: "10.1.2.3,fe80::1" });
+    expect(leaf.sans).toEqual([
+      { type: "ip", value: "10.1.2.3" },
+      { type: "ip", value: "fe80::1" },
+    ]);
+    const hexDer = Buffer.from(leaf.certificateDer).toString("hex");
+    expect(hexDer).toContain("87040a010203"); // [7] 4 octets 10.1.2.3
+    expect(hexDer).toContain(`8710fe80${"00".repeat(13)}01`); // [7] 16 octets fe80::1
+  });
+  it("keeps a CN that is no host name out of the SANs", async () => {
+    const leaf = await Issuer.prepare(ec.sub).server({ commonName: "Payments API", algorithm: "ECC_256", days: 5, domain: "pay.example.com" });
+    expect(leaf.sans).toEqual([{ type: "dns", value: "pay.example.com" }]);
+  });
+  it.each<[string, object, string]>([
+    ["no commonName", { commonName: "", algorithm: "ECC_256", days: 1 }, "invalid_subject"],
+    ["a bad validity, before generating a key", { commonName: "a.example.com", algorithm: "ECC_256", days: -1 }, "invalid_validity"],
+    ["an unknown algorithm", { commonName: "a.example.com", algorithm: "ECC_999", days: 1 }, "unsupported_algorithm"],
+  ])("refuses %s", async (_n, params, c) => {
+    await expect(Issuer.prepare(ec.sub).server(params as never)).rejects.toMatchObject({ code: c });
+  });
+});
+
+describe("Issuer.client", () => {
+  it("client SANs from SanType/SanValue, EKU clientAuth", async () => {
     const leaf = await Issuer.prepare(ec.sub).client({ commonName: "alice", algorithm: "ECC_256", days: 5, sanType: 1, sanValue: "alice@example.com,bob@example.com" });
     expect(leaf.sans).toEqual([
       { type: "email", value: "alice@example.com" },
       { type: "email", value: "bob@example.com" },
     ]);
     expect(leaf.certificateType).toBe("CLIENT");
+    const eku = AsnConvert.parse(leaf.certificateDer, Certificate).tbsCertificate.extensions?.find((e) => e.extnID === "2.5.29.37");
+    expect(Buffer.from(eku?.extnValue.buffer ?? new ArrayBuffer(0)).toString("hex")).toBe("300a06082b06010505070302");
+  });
+});
+
+describe("Issuer.clientFromCsr", () => {
+  it("takes a URI SAN and the CSR's key", () => {
     const uri = Issuer.prepare(ec.sub).clientFromCsr(csr, { days: 5, sanType: 6, sanValue: "spiffe://example.org/ns/a/sa/b" });
     expect(uri.sans).toEqual([{ type: "uri", value: "spiffe://example.org/ns/a/sa/b" }]);
+    expect(Buffer.from(uri.certificateDer).includes(Buffer.from(csr.spki))).toBe(true);
   });
   it.each<[string, object]>([
     ["a bad e-mail", { sanType: 1, sanValue: "not-an-email" }],
     ["an unknown SanType", { sanType: 2, sanValue: "a.example.com" }],
     ["SanValue without SanType", { sanValue: "a@example.com" }],
+    ["SanType without SanValue", { sanType: 1, sanValue: " , " }],
     ["a relative URI", { sanType: 6, sanValue: "/just/a/path" }],
+    ["a URI with a space", { sanType: 6, sanValue: "https://example.com/a b" }],
   ])("refuses %s", (_n, p) => {
     expect(code(() => Issuer.prepare(ec.sub).clientFromCsr(csr, { days: 1, ...p }))).toBe("invalid_san");
+  });
+});
+
+describe("Issuer.crlSigner", () => {
+  it("is exactly the issuing CA's name DER, key identifier and signer", () => {
+    const { crlSigner } = Issuer.prepare(ec.sub);
+    expect(Object.keys(crlSigner).sort()).toEqual(["keyIdentifier", "nameDer", "signer"]);
+    expect(crlSigner.nameDer).toBe(ec.sub.subjectDer);
+    expect(crlSigner.keyIdentifier).toBe(ec.sub.keyIdentifier);
+    expect(crlSigner.signer.spki).toBe(ec.sub.key.spki);
+  });
+});
+
+describe("serverSans", () => {
+  it.each<[string, string | undefined, string | string[], string[]]>([
+    ["CN first, then Domain in order", "a.example.com", "c.example.com,b.example.com", ["dns:a.example.com", "dns:c.example.com", "dns:b.example.com"]],
+    ["case-insensitive duplicates dropped, first kept", "A.Example.com", ["a.example.COM", "B.example.com", "b.EXAMPLE.com"], ["dns:a.example.com", "dns:b.example.com"]],
+    ["IPv6 spellings of one address are one entry", undefined, "2001:db8::1,2001:DB8:0:0:0:0:0:1,::ffff:10.0.0.1", ["ip:2001:db8::1", "ip:::ffff:10.0.0.1"]],
+    ["empty list items are ignored", "x.example.com", " , x.example.com ,,", ["dns:x.example.com"]],
+  ])("%s", (_n, cn, domain, expected) => {
+    expect(serverSans(cn, [], domain).map((s) => `${s.type}:${s.value}`)).toEqual(expected);
+  });
+  it("names the bad Domain entry", () => {
+    try {
+      serverSans("a.example.com", [], "ok.example.com,under_score.example.com");
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toMatchObject({ code: "invalid_name", field: "domain" });
+      expect((e as Error).message).toContain("under_score.example.com");
+    }
+  });
+});
+
+describe("clientSans", () => {
+  it("splits and checks comma-separated values of one type", () => {
+    expect(clientSans(6, "urn:example:a, https://example.com/b")).toEqual([
+      { type: "uri", value: "urn:example:a" },
+      { type: "uri", value: "https://example.com/b" },
+    ]);
+    expect(clientSans(undefined, undefined)).toEqual([]);
+  });
+});
+
+describe("serial numbers", () => {
+  it("property: always 16 octets, positive and non-zero, whatever the random source returns", () => {
+    const issuer = (bytes: Uint8Array) => Issuer.prepare(ec.sub, { random: () => bytes });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
+        const leaf = issuer(bytes).serverFromCsr(csr, { days: 1 });
+        const serial = new Uint8Array(AsnConvert.parse(leaf.certificateDer, Certificate).tbsCertificate.serialNumber);
+        expect(serial).toHaveLength(16);
+        expect((serial[0] as number) & 0x80).toBe(0);
+        expect((serial[0] as number) & 0x40).toBe(0x40);
+        expect(leaf.serialNumber).toBe(Buffer.from(serial).toString("hex"));
+        expect(Buffer.from(serial.subarray(1)).equals(Buffer.from(bytes.subarray(1)))).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
   });
 });

@@ -16,13 +16,22 @@ export interface ReferenceLeaf {
   notAfter: Date;
   subject: SubjectParams;
   spki: Uint8Array;
-  profile: "SERVER" | "CLIENT";
+  /** A CAS server/client profile, or a CreateCustomCertificate one. */
+  profile: "SERVER" | "CLIENT" | CustomProfile;
   rsa: boolean;
   skid: Uint8Array;
   akid: Uint8Array;
   sans: SanEntry[];
   crlUrl?: string;
   aiaUrl?: string;
+}
+
+export interface CustomProfile {
+  /** KeyUsageFlags bits; keyUsage is always critical. */
+  keyUsage: number;
+  ekus: string[];
+  ekuCritical: boolean;
+  sanCritical: boolean;
 }
 
 const ORDER: Array<[keyof SubjectParams, string]> = [
@@ -49,14 +58,18 @@ const ext = (extnID: string, critical: boolean, value: unknown) =>
   new X.Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 
 export function referenceTbs(p: ReferenceLeaf): Uint8Array {
-  const ku = p.rsa ? X.KeyUsageFlags.digitalSignature | X.KeyUsageFlags.keyEncipherment : X.KeyUsageFlags.digitalSignature;
-  const exts = [
-    ext(X.id_ce_basicConstraints, true, new X.BasicConstraints()),
-    ext(X.id_ce_keyUsage, true, new X.KeyUsage(ku)),
-    ext(X.id_ce_extKeyUsage, false, new X.ExtendedKeyUsage([p.profile === "SERVER" ? X.id_kp_serverAuth : X.id_kp_clientAuth])),
+  const custom = typeof p.profile === "object" ? p.profile : null;
+  const ku = custom ? custom.keyUsage : p.rsa ? X.KeyUsageFlags.digitalSignature | X.KeyUsageFlags.keyEncipherment : X.KeyUsageFlags.digitalSignature;
+  const exts = [ext(X.id_ce_basicConstraints, true, new X.BasicConstraints()), ext(X.id_ce_keyUsage, true, new X.KeyUsage(ku))];
+  if (custom) {
+    if (custom.ekus.length) exts.push(ext(X.id_ce_extKeyUsage, custom.ekuCritical, new X.ExtendedKeyUsage(custom.ekus)));
+  } else {
+    exts.push(ext(X.id_ce_extKeyUsage, false, new X.ExtendedKeyUsage([p.profile === "SERVER" ? X.id_kp_serverAuth : X.id_kp_clientAuth])));
+  }
+  exts.push(
     ext(X.id_ce_subjectKeyIdentifier, false, new X.SubjectKeyIdentifier(p.skid)),
     ext(X.id_ce_authorityKeyIdentifier, false, new X.AuthorityKeyIdentifier({ keyIdentifier: new X.KeyIdentifier(p.akid) })),
-  ];
+  );
   if (p.sans.length) {
     const names = p.sans.map((s) => {
       if (s.type === "dns") return new X.GeneralName({ dNSName: s.value });
@@ -64,7 +77,7 @@ export function referenceTbs(p: ReferenceLeaf): Uint8Array {
       if (s.type === "uri") return new X.GeneralName({ uniformResourceIdentifier: s.value });
       return new X.GeneralName({ iPAddress: parseIpAddress(s.value)?.text as string });
     });
-    exts.push(ext(X.id_ce_subjectAltName, Object.keys(p.subject).length === 0, new X.SubjectAlternativeName(names)));
+    exts.push(ext(X.id_ce_subjectAltName, Object.keys(p.subject).length === 0 || !!custom?.sanCritical, new X.SubjectAlternativeName(names)));
   }
   if (p.crlUrl) {
     const dp = new X.DistributionPoint({ distributionPoint: new X.DistributionPointName({ fullName: [new X.GeneralName({ uniformResourceIdentifier: p.crlUrl })] }) });
@@ -74,9 +87,12 @@ export function referenceTbs(p: ReferenceLeaf): Uint8Array {
     const ad = new X.AccessDescription({ accessMethod: X.id_ad_caIssuers, accessLocation: new X.GeneralName({ uniformResourceIdentifier: p.aiaUrl }) });
     exts.push(ext(X.id_pe_authorityInfoAccess, false, new X.AuthorityInfoAccessSyntax([ad])));
   }
+  // The schema writes the INTEGER's octets as given: a set top bit needs its 0x00 here (X.690 §8.3).
+  const serial = Buffer.from(p.serialHex.length % 2 ? `0${p.serialHex}` : p.serialHex, "hex");
+  const serialOctets = (serial[0] as number) & 0x80 ? Buffer.concat([Buffer.of(0), serial]) : serial;
   const tbs = new X.TBSCertificate({
     version: X.Version.v3,
-    serialNumber: new Uint8Array(Buffer.from(p.serialHex, "hex")).buffer,
+    serialNumber: new Uint8Array(serialOctets).buffer,
     signature: AsnConvert.parse(p.signatureAlgorithmDer, X.AlgorithmIdentifier),
     issuer: AsnConvert.parse(p.issuerNameDer, X.Name),
     validity: new X.Validity({ notBefore: p.notBefore, notAfter: p.notAfter }),
