@@ -59,9 +59,18 @@ describe.each(MATRIX)("$spec hierarchy judged by openssl verify", ({ spec, csrKe
     expect(verify(["-purpose", "sslclient", "-CAfile", write(h.root.certificatePem), "-untrusted", write(leaf.chainPem), write(leaf.certificatePem)]).ok).toBe(false);
   });
 
-  it("a client leaf with a generated key passes -purpose sslclient", async () => {
+  it("client leaves (generated key, and from the CSR) pass -purpose sslclient and fail sslserver", async () => {
     const leaf = await issuer.client({ commonName: "alice", algorithm: spec, days: 30, sanType: 1, sanValue: "alice@example.com" });
-    expect(verify(["-purpose", "sslclient", "-CAfile", write(h.root.certificatePem), "-untrusted", write(leaf.chainPem), write(leaf.certificatePem)]).ok).toBe(true);
+    const fromCsr = issuer.clientFromCsr(parseCsr(csrPem), { days: 30, sanType: 6, sanValue: "spiffe://example.org/bob" });
+    for (const l of [leaf, fromCsr]) {
+      const args = ["-CAfile", write(h.root.certificatePem), "-untrusted", write(l.chainPem), write(l.certificatePem)];
+      expect(verify(["-purpose", "sslclient", ...args]).ok).toBe(true);
+      expect(verify(["-purpose", "sslserver", ...args]).ok).toBe(false);
+    }
+    const text = opensslOrThrow(["x509", "-noout", "-text", "-in", write(fromCsr.certificatePem)]);
+    expect(text).toContain("URI:spiffe://example.org/bob");
+    expect(text).toContain("TLS Web Client Authentication");
+    expect(text).toMatch(/Basic Constraints: critical\s+CA:FALSE/);
   });
 
   it("a leaf does not verify under another root", async () => {

@@ -1,6 +1,7 @@
 /** A real TLS handshake: Node's TLS stack (OpenSSL inside) trusting only the root. */
 import { readFileSync } from "node:fs";
-import { type Server, createServer } from "node:https";
+import { type Server, createServer, get } from "node:https";
+import type { LookupFunction } from "node:net";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +27,22 @@ function handshake(port: number, ca: string, servername?: string): Promise<Outco
   });
 }
 
+/** An HTTPS GET to https://<name>:<port>/ with <name> resolved to 127.0.0.1, trusting `ca` only. */
+function httpsGet(name: string, port: number, ca: string): Promise<{ ok: boolean; body?: string; code?: string }> {
+  const lookup = ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+    if (options?.all) cb(null, [{ address: "127.0.0.1", family: 4 }]);
+    else cb(null, "127.0.0.1", 4);
+  }) as unknown as LookupFunction;
+  return new Promise((resolve) => {
+    const req = get({ host: name, port, path: "/", ca, lookup, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ ok: true, body }));
+    });
+    req.on("error", (e: NodeJS.ErrnoException) => resolve({ ok: false, code: e.code }));
+  });
+}
+
 describe.each(["ECC_256", "RSA_2048"])("TLS with a %s leaf issued from a CSR", (spec) => {
   let h: Hierarchy;
   let other: Hierarchy;
@@ -47,6 +64,10 @@ describe.each(["ECC_256", "RSA_2048"])("TLS with a %s leaf issued from a CSR", (
 
   it("a client trusting only the root connects by host name", async () => {
     expect(await handshake(port, h.root.certificatePem, "tls.example.com")).toEqual({ ok: true });
+  });
+  it("an HTTPS request by host name (resolved to 127.0.0.1) gets the response", async () => {
+    expect(await httpsGet("tls.example.com", port, h.root.certificatePem)).toEqual({ ok: true, body: "ok" });
+    expect(await httpsGet("nottls.example.com", port, h.root.certificatePem)).toEqual({ ok: false, code: "ERR_TLS_CERT_ALTNAME_INVALID" });
   });
   it("and by IP address (iPAddress SAN)", async () => {
     expect(await handshake(port, h.root.certificatePem)).toEqual({ ok: true });
