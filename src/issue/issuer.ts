@@ -9,7 +9,6 @@ import { type KeyPair, generateKeyPair } from "../crypto/keys.js";
 import type { Signer } from "../crypto/signer.js";
 import { isValidHostName, parseIpAddress } from "../csr/names.js";
 import { IssueError, KeyError, ProfileError } from "../errors.js";
-import { hex } from "../internal/der.js";
 import { type RandomSource, systemNow, systemRandom } from "../internal/env.js";
 import { toPem } from "../internal/pem.js";
 import { TRUE, concat, sequence } from "../internal/der.js";
@@ -29,7 +28,7 @@ import {
 } from "./extensions.js";
 import { type GeneralNameBytes, type LeafTemplate, writeLeaf } from "./leaf-writer.js";
 import { encodeName, normalizeSubject } from "./name.js";
-import { newSerial } from "./serial.js";
+import { newSerial, serialHex } from "./serial.js";
 import { caCertUrl, checkBaseUrl, crlUrl } from "./urls.js";
 import { resolveValidity } from "./validity.js";
 
@@ -330,7 +329,7 @@ export class Issuer {
       certificateDer: der,
       chainPem: this.chainPem,
       identifier: md5Hex(der),
-      serialNumber: hex(serial),
+      serialNumber: serialHex(serial),
       notBefore,
       notAfter,
       subject: req.subject,
@@ -372,40 +371,56 @@ const TAG_DNS = 0x82;
 const TAG_URI = 0x86;
 const TAG_IP = 0x87;
 
-/**
- * Adds a DNS name or IP address unless already present (case-insensitively: DNS names are
- * lowercased, IPs canonical). Returns false for text that is neither.
- */
-function addHostOrIp(out: CheckedSans, seen: Set<string>, raw: string): boolean {
-  const ip = parseIpAddress(raw);
-  let key: string;
-  if (ip) {
-    key = `ip:${ip.text}`;
-    if (seen.has(key)) return true;
-    out.entries.push({ type: "ip", value: ip.text });
-    out.names.push({ tag: TAG_IP, bytes: ip.bytes });
-  } else if (isValidHostName(raw)) {
+/** Collects server SANs in order, without duplicates. */
+class SanCollector implements CheckedSans {
+  readonly entries: SanEntry[] = [];
+  readonly names: GeneralNameBytes[] = [];
+  /** Built only for long lists; a few names are cheaper to compare than to hash. */
+  #seen: Set<string> | null = null;
+
+  #has(type: "dns" | "ip", value: string): boolean {
+    const entries = this.entries;
+    if (entries.length < 16) {
+      for (const e of entries) if (e.type === type && e.value === value) return true;
+      return false;
+    }
+    if (!this.#seen) this.#seen = new Set(entries.map((e) => `${e.type}:${e.value}`));
+    return this.#seen.has(`${type}:${value}`);
+  }
+
+  #push(entry: SanEntry, name: GeneralNameBytes): void {
+    this.entries.push(entry);
+    this.names.push(name);
+    this.#seen?.add(`${entry.type}:${entry.value}`);
+  }
+
+  /**
+   * Adds a DNS name or IP address unless already present (case-insensitively: DNS names are
+   * lowercased, IPs canonical). Returns false for text that is neither.
+   */
+  add(raw: string): boolean {
+    const ip = parseIpAddress(raw);
+    if (ip) {
+      if (!this.#has("ip", ip.text)) this.#push({ type: "ip", value: ip.text }, { tag: TAG_IP, bytes: ip.bytes });
+      return true;
+    }
+    if (!isValidHostName(raw)) return false;
     const value = raw.toLowerCase();
-    key = `dns:${value}`;
-    if (seen.has(key)) return true;
-    out.entries.push({ type: "dns", value });
-    out.names.push({ tag: TAG_DNS, text: value });
-  } else return false;
-  seen.add(key);
-  return true;
+    if (!this.#has("dns", value)) this.#push({ type: "dns", value }, { tag: TAG_DNS, text: value });
+    return true;
+  }
 }
 
 /** {@link serverSans} with the GeneralName contents the writer needs. */
 function serverNames(cn: string | undefined, csrSans: CsrFacts["sans"], domain: string | string[] | undefined): CheckedSans {
-  const out: CheckedSans = { entries: [], names: [] };
-  const seen = new Set<string>();
+  const out = new SanCollector();
   // A CN that is neither a host name nor an IP ("Payments API") simply stays out of the SANs.
-  if (cn) addHostOrIp(out, seen, cn);
+  if (cn) out.add(cn);
   for (const s of csrSans) {
-    if (!addHostOrIp(out, seen, s.value)) throw invalidName(s.value, "csr");
+    if (!out.add(s.value)) throw invalidName(s.value, "csr");
   }
   for (const d of splitList(domain)) {
-    if (!addHostOrIp(out, seen, d)) throw invalidName(d, "domain");
+    if (!out.add(d)) throw invalidName(d, "domain");
   }
   return out;
 }
