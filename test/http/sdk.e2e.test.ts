@@ -53,7 +53,9 @@ function v3Client(key = ak) {
 
 async function call(action: string, q: Record<string, unknown>, key = ak, version = "2020-06-30") {
   const params = new $OpenApiUtil.Params({ action, version, protocol: "HTTPS", pathname: "/", method: "POST", authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json" });
-  const res = await v3Client(key).callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(q) }), new $dara.RuntimeOptions({}));
+  // Generous timeouts: the full suite runs other heavy files on the same two cores.
+  const runtime = new $dara.RuntimeOptions({ connectTimeout: 30_000, readTimeout: 60_000 });
+  const res = await v3Client(key).callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(q) }), runtime);
   return res.body as Record<string, any>;
 }
 
