@@ -54,7 +54,13 @@ function authority(
   return Object.freeze({ ...parts, certificateDer: der, certificatePem: certificatePem(der), spec: parts.key.spec, identifier: md5Hex(der), serialNumber: hex(serial) });
 }
 
-/** Maps CAS EKU names or dotted OIDs to OIDs. */
+/**
+ * Maps CAS ExtendedKeyUsages names (`any`, `serverAuth`, `clientAuth`, `codeSigning`,
+ * `emailProtection`, `timeStamping`, `OCSPSigning`) or dotted OIDs to OIDs; anything else is
+ * ProfileError `invalid_extension` (CAS-API.md §6.2).
+ * @example
+ * resolveEkus(["serverAuth", "1.3.6.1.4.1.311.10.3.12"]); // ["1.3.6.1.5.5.7.3.1", "1.3.6.1.4.1.311.10.3.12"]
+ */
 export function resolveEkus(names: readonly string[]): string[] {
   return names.map((n) => {
     const known = EKU_OIDS[n];
@@ -65,7 +71,12 @@ export function resolveEkus(names: readonly string[]): string[] {
 }
 
 /**
- * Creates a self-signed root CA.
+ * Creates a self-signed root CA (CAS CreateRootCACertificate, CAS-API.md §6.1): basicConstraints
+ * critical CA:TRUE without a pathLen (a root is the trust anchor, which RFC 5280 §6.1 keeps out of
+ * the certification path it validates, so its own pathLen would constrain nothing there; depth is
+ * set on each subordinate instead), keyUsage critical keyCertSign + cRLSign +
+ * digitalSignature, SKI (method 1) and AKI = SKI. notBefore is `now` in whole seconds; notAfter
+ * `years` calendar years later.
  * @example
  * const root = await createRootCa({ subject: { commonName: "Example Root", organization: "Example" }, algorithm: "ECC_384", years: 20 });
  */
@@ -94,7 +105,10 @@ export async function createRootCa(params: CreateCaParams): Promise<CertificateA
 }
 
 /**
- * Creates a subordinate CA signed by `parent` (a root or another subordinate).
+ * Creates a subordinate CA signed by `parent` (a root or another subordinate; CAS
+ * CreateSubCACertificate, CAS-API.md §6.2). `pathLen` defaults to 0 and must fit under the parent's;
+ * the key's family must be the parent's (KeyError `family_mismatch`); it never outlives its parent
+ * (ValidityError `beyond_issuer` — an error, never a silent clamp).
  * @example
  * const sub = await createSubCa(root, { subject: { commonName: "Issuing CA" }, algorithm: "ECC_256", years: 10 });
  */

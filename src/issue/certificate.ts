@@ -24,6 +24,7 @@ export interface TbsParts {
   extensions: Uint8Array[];
 }
 
+/** A TBSCertificate from finished parts (the CA path; leaves go through leaf-writer.ts). */
 export function encodeTbs(p: TbsParts): Uint8Array {
   return sequence(
     VERSION_V3,
@@ -44,7 +45,15 @@ export function signTbs(tbs: Uint8Array, signer: Signer): Uint8Array {
 
 export const certificatePem = (der: Uint8Array): string => toPem("CERTIFICATE", der);
 
-/** CAS `Identifier`/`Md5`: lowercase hex MD5 of the DER (CAS-API.md finding 9). */
+/**
+ * CAS `Identifier`/`Md5`: lowercase hex MD5 of the DER (CAS-API.md §0 finding 9).
+ * @example
+ * md5Hex(leaf.certificateDer) === leaf.identifier; // true
+ */
 export const md5Hex = (der: Uint8Array): string => hash("md5", der, "hex");
-/** CAS `Sha2`: lowercase hex SHA-256 of the DER. */
+/**
+ * CAS `Sha2`: lowercase hex SHA-256 of the DER (CAS-API.md §4.1).
+ * @example
+ * const sha2 = sha256Hex(leaf.certificateDer);
+ */
 export const sha256Hex = (der: Uint8Array): string => hash("sha256", der, "hex");

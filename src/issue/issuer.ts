@@ -26,12 +26,13 @@ import {
   extKeyUsage,
   keyUsage,
 } from "./extensions.js";
-import { type GeneralNameBytes, type LeafTemplate, writeLeaf } from "./leaf-writer.js";
+import { type GeneralNameBytes, type LeafTemplate, leafTemplate, writeLeaf } from "./leaf-writer.js";
 import { encodeName, normalizeSubject } from "./name.js";
 import { newSerial, serialHex } from "./serial.js";
 import { caCertUrl, checkBaseUrl, crlUrl } from "./urls.js";
 import { resolveValidity } from "./validity.js";
 
+/** Options of {@link Issuer.prepare}. */
 export interface IssuerOptions {
   /** Base URL for CRL distribution points (`<base>/crl/<caIdentifier>.crl`). Needed for `enableCrl`. */
   crlBaseUrl?: string;
@@ -52,17 +53,20 @@ interface CommonParams extends ValidityParams {
   enableCrl?: boolean;
 }
 
+/** Parameters of {@link Issuer.serverFromCsr} (CAS CreateServerCertificateWithCsr, CAS-API.md §6.4). */
 export interface ServerFromCsrParams extends CommonParams {
   /** Extra SANs: DNS names and IP addresses, comma-separated or as a list (CAS Domain). */
   domain?: string | string[];
 }
 
+/** Parameters of {@link Issuer.server} (CAS CreateServerCertificate, CAS-API.md §6.3). */
 export interface ServerParams extends ServerFromCsrParams {
   commonName: string;
   /** CAS key spec of the key to generate; its family must be the CA's. */
   algorithm: KeySpecName | string;
 }
 
+/** Parameters of {@link Issuer.clientFromCsr} (CAS CreateClientCertificateWithCsr, CAS-API.md §6.6). */
 export interface ClientFromCsrParams extends CommonParams {
   /** CAS SanType: 1 e-mail, 6 URI. */
   sanType?: 1 | 6;
@@ -72,10 +76,12 @@ export interface ClientFromCsrParams extends CommonParams {
   commonName?: string;
 }
 
+/** Parameters of {@link Issuer.client} (CAS CreateClientCertificate, CAS-API.md §6.5). */
 export interface ClientParams extends ClientFromCsrParams {
   algorithm: KeySpecName | string;
 }
 
+/** An issued leaf certificate and what CAS reports about it. */
 export interface IssueResult {
   certificatePem: string;
   certificateDer: Uint8Array;
@@ -96,7 +102,7 @@ export interface IssueResult {
   keyPair?: KeyPair;
 }
 
-/** What the CRL builder needs from an issuer. */
+/** What the CRL builder needs from an issuer (exactly this shape; src/revoke takes it). */
 export interface CrlSigner {
   nameDer: Uint8Array;
   keyIdentifier: Uint8Array;
@@ -142,9 +148,21 @@ export interface CustomFromCsrParams extends ValidityParams {
   enableCrl?: boolean;
 }
 
+/**
+ * A subordinate CA made ready to issue server and client certificates. Build one per CA with
+ * {@link Issuer.prepare} and keep it: every per-issuer cost (issuer name, AKI, the constant
+ * extensions of each profile, URLs, the signer's key object, the chain PEM) is paid there, once.
+ * @example
+ * const issuer = Issuer.prepare(subCa, { crlBaseUrl: "https://pki.example.com" });
+ * const leaf = issuer.serverFromCsr(parseCsr(csrPem), { domain: "api.example.com,10.0.0.7", days: 90, enableCrl: true });
+ * // leaf.certificatePem, leaf.chainPem, leaf.identifier, leaf.serialNumber
+ */
 export class Issuer {
+  /** The issuing subordinate CA. */
   readonly ca: CertificateAuthority;
+  /** What the CRL builder (src/revoke) takes to sign this CA's CRLs. */
   readonly crlSigner: CrlSigner;
+  /** The issuing CA and the certificates above it up to the root, PEM, issuer first. */
   readonly chainPem: string;
   readonly #now: () => Date;
   readonly #random: RandomSource;
@@ -182,10 +200,16 @@ export class Issuer {
     if (withCrl && this.#cdp) tail.push(this.#cdp);
     if (this.#aia) tail.push(this.#aia);
     const ca = this.ca;
-    return Object.freeze({ signatureAlgorithm: ca.signer.signatureAlgorithm.algorithmIdentifier, issuerName: ca.subjectDer, prefix, aki: this.#aki, tail: concat(tail) });
+    return leafTemplate({ signatureAlgorithm: ca.signer.signatureAlgorithm.algorithmIdentifier, issuerName: ca.subjectDer, prefix, aki: this.#aki, tail: concat(tail) });
   }
 
-  /** Prepares a subordinate CA for issuing. */
+  /**
+   * Prepares a subordinate CA for issuing. A root is refused (IssueError `root_cannot_issue_leaf`,
+   * CAS-API.md §6.3: only sub-CAs issue leaves); a base URL that is not http(s) is ProfileError
+   * `invalid_url`.
+   * @example
+   * const issuer = Issuer.prepare(subCa, { aiaBaseUrl: "http://pki.example.com", now: () => fixedDate });
+   */
   static prepare(ca: CertificateAuthority, options: IssuerOptions = {}): Issuer {
     return new Issuer(ca, options);
   }
@@ -201,7 +225,12 @@ export class Issuer {
     return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "SERVER", validity: params, enableCrl: !!params.enableCrl });
   }
 
-  /** A server certificate with a key generated here (CreateServerCertificate). */
+  /**
+   * A server certificate with a key generated here to `params.algorithm` (CreateServerCertificate);
+   * the result carries the `keyPair`.
+   * @example
+   * const { certificatePem, keyPair } = await issuer.server({ commonName: "api.example.com", algorithm: "ECC_256", days: 30 });
+   */
   async server(params: ServerParams): Promise<IssueResult> {
     if (!params.commonName) throw new ProfileError("invalid_subject", "commonName is required", { field: "commonName" });
     const subject = this.#subject(params.commonName, params.subject, {});
@@ -212,14 +241,23 @@ export class Issuer {
     return { ...r, keyPair };
   }
 
-  /** A client certificate for a parsed CSR (CreateClientCertificateWithCsr). */
+  /**
+   * A client certificate for a parsed CSR (CreateClientCertificateWithCsr): EKU clientAuth, SANs from
+   * `sanType` (1 e-mail, 6 URI) and `sanValue`.
+   * @example
+   * const leaf = issuer.clientFromCsr(parseCsr(pem), { sanType: 1, sanValue: "alice@example.com", days: 365 });
+   */
   clientFromCsr(csr: CsrFacts, params: ClientFromCsrParams): IssueResult {
     const subject = this.#subject(params.commonName ?? csr.cn ?? undefined, params.subject, csr.subjectFields);
     const sans = clientNames(params.sanType, params.sanValue);
     return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl });
   }
 
-  /** A client certificate with a key generated here (CreateClientCertificate). */
+  /**
+   * A client certificate with a key generated here (CreateClientCertificate).
+   * @example
+   * const { keyPair } = await issuer.client({ commonName: "alice", algorithm: "ECC_256", months: 6 });
+   */
   async client(params: ClientParams): Promise<IssueResult> {
     const subject = this.#subject(params.commonName, params.subject, {});
     const sans = clientNames(params.sanType, params.sanValue);
@@ -232,6 +270,8 @@ export class Issuer {
   /**
    * A certificate with a caller-defined profile (CreateCustomCertificate). It is still a leaf
    * (basicConstraints CA:FALSE, critical) — caskit never issues a CA certificate through this door.
+   * @example
+   * issuer.customFromCsr(csr, { days: 30, keyUsage: ["digitalSignature"], extendedKeyUsages: ["codeSigning"] });
    */
   customFromCsr(csr: CsrFacts, params: CustomFromCsrParams): IssueResult {
     const subject = normalizeSubject({ ...csr.subjectFields, ...stripUndefined(params.subject ?? {}) });
@@ -456,7 +496,12 @@ function withCritical(ext: Uint8Array, critical: boolean): Uint8Array {
   return sequence(ext.subarray(id.start, id.end), TRUE, ext.subarray(val.start, val.end));
 }
 
-/** Checks one typed SAN: DNS names and IPs by the CSR policy's rules, e-mail and URI syntax. */
+/**
+ * Checks one typed SAN: DNS names and IPs by the CSR policy's rules (names.ts), e-mail and absolute
+ * ASCII URI syntax → ProfileError `invalid_san`. Returns the canonical entry (DNS lowercased, IP canonical).
+ * @example
+ * checkSan({ type: "ip", value: "2001:DB8::1" }); // → { type: "ip", value: "2001:db8::1" }
+ */
 export function checkSan(entry: SanEntry): SanEntry {
   const v = entry.value;
   const bad = (what: string) => new ProfileError("invalid_san", `"${v.slice(0, 80)}" is not ${what}`, { field: "sans" });

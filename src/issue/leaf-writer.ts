@@ -15,10 +15,11 @@
  */
 import { hash } from "node:crypto";
 import type { Signer } from "../crypto/signer.js";
+import { concat } from "../internal/der.js";
 import type { SubjectParams } from "../types.js";
 
 /** Per-issuer, per-profile constant parts, each already DER. */
-export interface LeafTemplate {
+export interface LeafTemplateParts {
   /** The issuer's signature AlgorithmIdentifier (in the TBS and again around the signature). */
   readonly signatureAlgorithm: Uint8Array;
   /** The issuer's subject Name, byte for byte as in its certificate (RFC 5280 §4.1.2.4). */
@@ -29,6 +30,14 @@ export interface LeafTemplate {
   readonly aki: Uint8Array;
   /** Extensions written after the SAN: CRL distribution point and/or AIA, or nothing. */
   readonly tail: Uint8Array;
+}
+
+/** The parts plus the runs of them that are always adjacent, joined once so each is one copy. */
+export interface LeafTemplate extends LeafTemplateParts {
+  /** signatureAlgorithm ‖ issuerName: everything between the serial and the validity. */
+  readonly afterSerial: Uint8Array;
+  /** prefix ‖ the SKI extension's bytes up to its digest. */
+  readonly beforeSkiDigest: Uint8Array;
 }
 
 /** A GeneralName for the SAN: the context tag and its contents (ASCII text or raw octets). */
@@ -73,6 +82,15 @@ const SKI_HEAD = Uint8Array.of(0x30, 0x1d, 0x06, 0x03, 0x55, 0x1d, 0x0e, 0x04, 0
 /** `extnID subjectAltName` and, when critical, `critical TRUE`. */
 const SAN_ID = Uint8Array.of(0x06, 0x03, 0x55, 0x1d, 0x11);
 const CRITICAL = Uint8Array.of(0x01, 0x01, 0xff);
+
+/** Prepares a template (once per issuer and profile). */
+export function leafTemplate(parts: LeafTemplateParts): LeafTemplate {
+  return Object.freeze({
+    ...parts,
+    afterSerial: concat([parts.signatureAlgorithm, parts.issuerName]),
+    beforeSkiDigest: concat([parts.prefix, SKI_HEAD]),
+  });
+}
 
 /** Octets of the length field for `n` content octets (DER definite form). */
 const lenSize = (n: number): number => (n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 5);
@@ -169,12 +187,11 @@ export function writeLeaf(t: LeafTemplate, f: LeafFields, signer: Signer): Uint8
   for (const g of f.sans) sanNamesC += tlvSize(g.bytes ? g.bytes.length : (g.text as string).length);
   const sanValueC = tlvSize(sanNamesC);
   const sanExtC = f.sans.length ? SAN_ID.length + (f.sanCritical ? CRITICAL.length : 0) + tlvSize(sanValueC) : 0;
-  const extsC = t.prefix.length + SKI_HEAD.length + 20 + t.aki.length + (f.sans.length ? tlvSize(sanExtC) : 0) + t.tail.length;
+  const extsC = t.beforeSkiDigest.length + 20 + t.aki.length + (f.sans.length ? tlvSize(sanExtC) : 0) + t.tail.length;
   const tbsC =
     VERSION_V3.length +
     tlvSize(serialC) +
-    t.signatureAlgorithm.length +
-    t.issuerName.length +
+    t.afterSerial.length +
     tlvSize(validityC) +
     tlvSize(nameC) +
     f.spki.length +
@@ -190,10 +207,8 @@ export function writeLeaf(t: LeafTemplate, f: LeafFields, signer: Signer): Uint8
   p += VERSION_V3.length;
   p = header(b, p, 0x02, serialC);
   p = writeSerial(b, p, f.serial, serialC);
-  b.set(t.signatureAlgorithm, p);
-  p += t.signatureAlgorithm.length;
-  b.set(t.issuerName, p);
-  p += t.issuerName.length;
+  b.set(t.afterSerial, p);
+  p += t.afterSerial.length;
   p = header(b, p, 0x30, validityC);
   p = writeTime(b, p, f.notBefore);
   p = writeTime(b, p, f.notAfter);
@@ -218,11 +233,12 @@ export function writeLeaf(t: LeafTemplate, f: LeafFields, signer: Signer): Uint8
   p += f.spki.length;
   p = header(b, p, 0xa3, tlvSize(extsC));
   p = header(b, p, 0x30, extsC);
-  b.set(t.prefix, p);
-  p += t.prefix.length;
-  b.set(SKI_HEAD, p);
-  p += SKI_HEAD.length;
-  b.set(hash("sha1", subjectPublicKeyBits(f.spki), "buffer"), p);
+  b.set(t.beforeSkiDigest, p);
+  p += t.beforeSkiDigest.length;
+  // "binary" (latin1) maps each digest octet to one char code: the 20 octets land in the TBS without a
+  // native Buffer allocated for them.
+  const digest = hash("sha1", subjectPublicKeyBits(f.spki), "binary");
+  for (let i = 0; i < 20; i++) b[p + i] = digest.charCodeAt(i);
   p += 20;
   b.set(t.aki, p);
   p += t.aki.length;

@@ -20,11 +20,15 @@ const ORDER: Array<{ key: keyof SubjectParams; oid: string; max: number; label: 
   { key: "commonName", oid: "2.5.4.3", max: 64, label: "commonName" },
 ];
 
-/** Characters as X.520 counts them (code points, not UTF-16 units), without building an array. */
-function codePoints(s: string): number {
+/**
+ * Characters as X.520 counts them (code points, not UTF-16 units), or -1 when the value holds a C0
+ * control character — one pass, no array, no regular expression (this runs on every issuance).
+ */
+function codePointsOrControl(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
+    if (c < 0x20) return -1;
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       n--;
       i++;
@@ -32,6 +36,8 @@ function codePoints(s: string): number {
   }
   return n;
 }
+
+const isAsciiLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
 /**
  * Drops empty fields and checks X.520 upper bounds (ub-common-name 64, ub-organization-name 64,
@@ -47,12 +53,13 @@ export function normalizeSubject(subject: SubjectParams): SubjectParams {
     if (v === undefined || v === null || v === "") continue;
     if (typeof v !== "string") throw new ProfileError("invalid_subject", `${f.label} must be a string`, { field: f.label });
     if (f.key === "country") {
-      if (!/^[A-Za-z]{2}$/.test(v)) throw new ProfileError("invalid_subject", "country must be exactly two letters (ISO 3166)", { field: f.label });
+      if (v.length !== 2 || !isAsciiLetter(v.charCodeAt(0)) || !isAsciiLetter(v.charCodeAt(1))) throw new ProfileError("invalid_subject", "country must be exactly two letters (ISO 3166)", { field: f.label });
       out.country = v.toUpperCase();
       continue;
     }
-    if (codePoints(v) > f.max) throw new ProfileError("invalid_subject", `${f.label} is longer than ${f.max} characters (X.520)`, { field: f.label });
-    if (/[\u0000-\u001f]/.test(v)) throw new ProfileError("invalid_subject", `${f.label} contains control characters`, { field: f.label });
+    const length = codePointsOrControl(v);
+    if (length < 0) throw new ProfileError("invalid_subject", `${f.label} contains control characters`, { field: f.label });
+    if (length > f.max) throw new ProfileError("invalid_subject", `${f.label} is longer than ${f.max} characters (X.520)`, { field: f.label });
     out[f.key] = v;
   }
   return out;

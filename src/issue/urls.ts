@@ -5,6 +5,7 @@
  */
 import { ProfileError } from "../errors.js";
 
+/** Checks a base URL (http or https, no query or fragment) and drops trailing slashes; else ProfileError `invalid_url`. */
 export function checkBaseUrl(url: string, field: string): string {
   let u: URL;
   try {
@@ -17,5 +18,15 @@ export function checkBaseUrl(url: string, field: string): string {
   return url.replace(/\/+$/, "");
 }
 
+/**
+ * Where a CA's CRL is published (the CDP of what it issues).
+ * @example
+ * crlUrl("https://pki.example.com", ca.identifier); // "https://pki.example.com/crl/<identifier>.crl"
+ */
 export const crlUrl = (base: string, caIdentifier: string): string => `${base}/crl/${caIdentifier}.crl`;
+/**
+ * Where a CA's certificate is published (the AIA caIssuers of what it issues).
+ * @example
+ * caCertUrl("https://pki.example.com", ca.identifier); // "https://pki.example.com/ca/<identifier>.crt"
+ */
 export const caCertUrl = (base: string, caIdentifier: string): string => `${base}/ca/${caIdentifier}.crt`;
