@@ -29,13 +29,17 @@ export interface CertificateAuthority {
   readonly serialNumber: string;
 }
 
+/**
+ * Parameters of `createRootCa` (CAS CreateRootCACertificate, CAS-API.md §6.1). Give
+ * `algorithm` to generate a key, or `key` to certify an existing one.
+ */
 export interface CreateCaParams {
   subject: SubjectParams;
   /** CAS key spec of a new key ("RSA_2048", "ECC_256", "SM2_256", …); or pass `key`. */
   algorithm?: KeySpecName | string;
   /** An existing key pair to certify instead of generating one. */
   key?: KeyPair;
-  /** Validity in whole years. */
+  /** Validity in whole calendar years (1–100); a subordinate's must end by its parent's notAfter. */
   years: number;
   /** Accept RSA_1024 (refused by default). */
   allowLegacy?: boolean;
@@ -44,6 +48,7 @@ export interface CreateCaParams {
   random?: RandomSource;
 }
 
+/** Parameters of `createSubCa` (CAS CreateSubCACertificate, CAS-API.md §6.2). */
 export interface CreateSubCaParams extends CreateCaParams {
   /** basicConstraints pathLenConstraint; defaults to 0 (may issue only leaves). */
   pathLen?: number;

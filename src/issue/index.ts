@@ -1,14 +1,20 @@
 /**
- * caskit issuance: server and client certificates from a subordinate CA.
+ * caskit issuance: server and client certificates from a subordinate CA (CAS-API.md §6.3–§6.7).
+ * `Issuer.prepare(ca)` once per CA, then `serverFromCsr` / `server` / `clientFromCsr` / `client`.
+ * Does not store, publish or revoke anything: the service layer and src/revoke do.
  * @module caskit/issue
  */
 export {
   Issuer,
+  checkSan,
   clientSans,
   serverSans,
   type ClientFromCsrParams,
   type ClientParams,
   type CrlSigner,
+  type CustomCritical,
+  type CustomFromCsrParams,
+  type CustomKeyUsage,
   type IssueResult,
   type IssuerOptions,
   type ServerFromCsrParams,
@@ -18,4 +24,6 @@ export {
 export { resolveValidity, addMonths, type ResolvedValidity } from "./validity.js";
 export { crlUrl, caCertUrl } from "./urls.js";
 export { md5Hex, sha256Hex } from "./certificate.js";
+export { keyIdentifier } from "./extensions.js";
+export { newSerial, serialHex, SERIAL_OCTETS } from "./serial.js";
 export { subjectDn } from "./name.js";

@@ -5,6 +5,7 @@
  */
 import type { RandomSource } from "../internal/env.js";
 
+/** Octets in every serial caskit draws (RFC 5280 §4.1.2.2: at most 20). */
 export const SERIAL_OCTETS = 16;
 
 /**
