@@ -3,7 +3,7 @@
  * number of bytes (the TBS of a real leaf) — one process, one run (issue 5 target 1).
  *
  * Ceilings: Node's `crypto.sign` for RSA and ECDSA; for SM2, `openssl speed -seconds 2 sm2` (a
- * separate process) and caskit's own raw SM2 signer (sm-crypto-v2), in-process.
+ * separate process) and caskit's own raw SM2 signer (OpenSSL through Node's Sign, src/crypto/sm2.ts), in-process.
  *
  * Rounds of issuance and of the ceiling alternate (A B A B …) and each side reports its median, so a
  * neighbour's load that comes and goes during the run hits both sides alike. No assertions: this

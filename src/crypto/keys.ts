@@ -7,12 +7,9 @@
  */
 import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPair as nodeGenerateKeyPair } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
-import { PrivateKeyInfo } from "@peculiar/asn1-pkcs8";
 import { SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
-import { ECPrivateKey } from "@peculiar/asn1-ecc";
 import { RSAPublicKey } from "@peculiar/asn1-rsa";
 import { KeyError } from "../errors.js";
-import { hex } from "../internal/der.js";
 import { toPem } from "../internal/pem.js";
 import { CURVES_BY_OID, type KeySpec, type KeySpecOptions, OID, keySpec, keySpecFor } from "./algorithms.js";
 
@@ -142,12 +139,4 @@ export function exportPrivateKeyDer(key: KeyPair): Uint8Array {
 /** SubjectPublicKeyInfo PEM ("PUBLIC KEY"). */
 export function exportPublicKeyPem(key: Pick<KeyPair, "spki">): string {
   return toPem("PUBLIC KEY", key.spki);
-}
-
-/** For SM2 signing: the private scalar and the uncompressed public point, hex. */
-export function sm2KeyMaterial(key: KeyPair): { privateHex: string; publicHex: string } {
-  const pkcs8 = AsnConvert.parse(exportPrivateKeyDer(key), PrivateKeyInfo);
-  const ec = AsnConvert.parse(pkcs8.privateKey, ECPrivateKey);
-  const info = AsnConvert.parse(key.spki, SubjectPublicKeyInfo);
-  return { privateHex: hex(new Uint8Array(ec.privateKey.buffer)).padStart(64, "0"), publicHex: hex(new Uint8Array(info.subjectPublicKey)) };
 }

@@ -1,12 +1,12 @@
 /**
  * A Signer hides where a key lives: the core asks it to sign bytes and never sees the key itself
- * (Go's crypto.Signer, rcgen's SigningKey). The software signer reuses one KeyObject (or the SM2
- * scalar) for every signature, so per-signature work is only the signature.
+ * (Go's crypto.Signer, rcgen's SigningKey). The software signer reuses one KeyObject (and, for SM2,
+ * one Z_A) for every signature, so per-signature work is only the signature.
  */
 import { sign as nodeSign } from "node:crypto";
 import type { KeySpec, SignatureAlgorithm } from "./algorithms.js";
-import { type KeyPair, sm2KeyMaterial } from "./keys.js";
-import { sm2Sign } from "./sm2.js";
+import type { KeyPair } from "./keys.js";
+import { sm2Signer } from "./sm2.js";
 
 export interface Signer {
   readonly spec: KeySpec;
@@ -24,8 +24,8 @@ export function createSigner(key: KeyPair): Signer {
   const signatureAlgorithm = spec.signature;
   let sign: (data: Uint8Array) => Uint8Array;
   if (spec.family === "SM2") {
-    const material = sm2KeyMaterial(key);
-    sign = (data) => sm2Sign(data, material);
+    // The SPKI of an SM2 key ends with its 65-byte uncompressed point.
+    sign = sm2Signer(key.privateKey, key.spki.subarray(key.spki.length - 65));
   } else if (spec.family === "RSA") {
     const k = key.privateKey;
     const h = signatureAlgorithm.hash;

@@ -23,7 +23,7 @@ export function verifySignature(
   try {
     if (algorithm.family === "SM2") {
       if (!sm2PublicPoint) return false;
-      return sm2Verify(data, signature, sm2PublicPoint);
+      return sm2Verify(data, signature, { point: sm2PublicPoint, key: createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" }) });
     }
     const key = jwk ? createPublicKey({ key: jwk, format: "jwk" }) : createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
     if (algorithm.family === "RSA") return nodeVerify(algorithm.hash, data, key, signature);

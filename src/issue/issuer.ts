@@ -27,7 +27,7 @@ import {
   keyUsage,
 } from "./extensions.js";
 import { type GeneralNameBytes, type LeafTemplate, leafTemplate, writeLeaf } from "./leaf-writer.js";
-import { encodeName, normalizeSubject } from "./name.js";
+import { normalizeSubject } from "./name.js";
 import { newSerial, serialHex } from "./serial.js";
 import { caCertUrl, checkBaseUrl, crlUrl } from "./urls.js";
 import { resolveValidity } from "./validity.js";
