@@ -1,10 +1,11 @@
 /**
  * `npm run bench` — every benchmark in one process and one run, each beside its ceiling.
- * `npm run bench -- --json` prints the rows as a JSON array; `--only csr,issue,crl,http` picks suites.
+ * `npm run bench -- --json` prints the rows as a JSON array; `--only csr,issue,crl,durable,http` picks suites.
  * The http suite runs the built CLI: `npm run build` first (the bench script does it).
  */
 import { runCrlBench } from "./crl.bench.js";
 import { runCsrBench } from "./csr.bench.js";
+import { runDurableBench } from "./durable.bench.js";
 import { type BenchRow, formatTable } from "./harness.js";
 import { runHttpBench } from "./http.bench.js";
 import { runIssueBench } from "./issue.bench.js";
@@ -13,6 +14,7 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   csr: runCsrBench,
   issue: runIssueBench,
   crl: runCrlBench,
+  durable: runDurableBench,
   http: runHttpBench,
 };
 

@@ -211,7 +211,21 @@ class SqlStore implements Store {
 }
 
 function repos(c: SqlConn, vault: KeyVault): StoreTx {
-  const toCa = (r: Row): CaRecord => ({
+  // Keys are decrypted when first read, not with every row: issuance reads its CA twice per certificate
+  // and never looks at the sealed key (the prepared issuer holds it); listings never do either.
+  const withLazyKey = <T extends object>(rec: T, enc: unknown, aad: string): T => {
+    let plain: Uint8Array | null | undefined;
+    const sealed = enc === null || enc === undefined ? null : bytes(enc);
+    return Object.defineProperty(rec, "keyPkcs8", {
+      enumerable: true,
+      configurable: true,
+      get: () => (plain === undefined ? (plain = sealed ? new Uint8Array(vault.open(sealed, aad)) : null) : plain),
+      set: (v: Uint8Array | null) => {
+        plain = v;
+      },
+    });
+  };
+  const toCa = (r: Row): CaRecord => withLazyKey({
     id: r.id as string,
     tenantId: r.tenant_id as string,
     parentId: (r.parent_id as string | null) ?? null,
@@ -219,7 +233,7 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     status: r.status as CaRecord["status"],
     certificatePem: r.certificate_pem as string,
     chainPem: r.chain_pem as string,
-    keyPkcs8: new Uint8Array(vault.open(bytes(r.key_enc), `ca:${r.id}`)),
+    keyPkcs8: undefined as unknown as Uint8Array,
     subject: JSON.parse(r.subject as string),
     serialNumber: r.serial_number as string,
     algorithm: r.algorithm as string,
@@ -233,8 +247,8 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     crlDays: num(r.crl_days),
     createdAt: date(r.created_at),
     revokedAt: dateOrNull(r.revoked_at),
-  });
-  const toCert = (r: Row): CertificateRecord => ({
+  }, r.key_enc, `ca:${r.id}`);
+  const toCert = (r: Row): CertificateRecord => withLazyKey({
     id: r.id as string,
     tenantId: r.tenant_id as string,
     issuerId: r.issuer_id as string,
@@ -250,12 +264,12 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     keySize: num(r.key_size),
     signAlgorithm: r.sign_algorithm as string,
     sha256: r.sha256 as string,
-    keyPkcs8: r.key_enc ? new Uint8Array(vault.open(bytes(r.key_enc), `cert:${r.id}`)) : null,
+    keyPkcs8: null,
     tags: JSON.parse(r.tags as string),
     createdAt: date(r.created_at),
     revokedAt: dateOrNull(r.revoked_at),
     revokeReason: (r.revoke_reason as string | null) ?? null,
-  });
+  }, r.key_enc, `cert:${r.id}`);
   const certFilter = (tenantId: string, f?: { status?: string; id?: string }) => {
     const where = ["tenant_id = ?"];
     const params: unknown[] = [tenantId];

@@ -7,8 +7,10 @@
  */
 import { sql as pg0001 } from "./postgres/0001-init.js";
 import { sql as pg0002 } from "./postgres/0002-indexes.js";
+import { sql as pg0003 } from "./postgres/0003-partial-revoked-indexes.js";
 import { sql as sqlite0001 } from "./sqlite/0001-init.js";
 import { sql as sqlite0002 } from "./sqlite/0002-indexes.js";
+import { sql as sqlite0003 } from "./sqlite/0003-partial-revoked-indexes.js";
 
 /** The SQL dialects the store speaks. */
 export type Dialect = "sqlite" | "postgres";
@@ -25,10 +27,12 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
   sqlite: [
     { version: 1, name: "init", sql: sqlite0001 },
     { version: 2, name: "indexes", sql: sqlite0002 },
+    { version: 3, name: "partial-revoked-indexes", sql: sqlite0003 },
   ],
   postgres: [
     { version: 1, name: "init", sql: pg0001 },
     { version: 2, name: "indexes", sql: pg0002 },
+    { version: 3, name: "partial-revoked-indexes", sql: pg0003 },
   ],
 };
 
