@@ -9,25 +9,32 @@ import type { ServiceContext } from "./context.js";
 import { toServiceError } from "./errors.js";
 import { parseParams } from "./params.js";
 
-export interface Action<S extends z.ZodType = z.ZodType, R = unknown> {
+export interface Action<S extends z.ZodType = z.ZodType, R = unknown, P = undefined> {
   name: string;
   schema: S;
   /** Whether the action changes state (audited) or only reads. */
   mutates: boolean;
-  handler(ctx: ServiceContext, params: z.output<S>, tx: StoreTx): Promise<R>;
+  /**
+   * Work that needs nothing from the store — parsing and verifying a CSR — done before the transaction
+   * opens, so the write lock (SQLite's is per file, shared by every process) is not held for it and a
+   * bad request never takes it. Its result reaches the handler.
+   */
+  prepare?(params: z.output<S>): P;
+  handler(ctx: ServiceContext, params: z.output<S>, tx: StoreTx, prepared: P): Promise<R>;
   /** The audit target (an identifier) once the action knows it. */
   target?(params: z.output<S>, result: R): string | null;
 }
 
-export function defineAction<S extends z.ZodType, R>(a: Action<S, R>): Action<S, R> {
+export function defineAction<S extends z.ZodType, R, P = undefined>(a: Action<S, R, P>): Action<S, R, P> {
   return a;
 }
 
-export async function runAction<S extends z.ZodType, R>(ctx: ServiceContext, action: Action<S, R>, raw: unknown): Promise<R> {
+export async function runAction<S extends z.ZodType, R, P>(ctx: ServiceContext, action: Action<S, R, P>, raw: unknown): Promise<R> {
   try {
     const params = parseParams(action.schema, raw);
+    const prepared = action.prepare ? action.prepare(params) : (undefined as P);
     return await ctx.store.transaction(async (tx) => {
-      const result = await action.handler(ctx, params, tx);
+      const result = await action.handler(ctx, params, tx, prepared);
       if (action.mutates) {
         await tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target: action.target?.(params, result) ?? null, outcome: "ok", detail: null });
       }

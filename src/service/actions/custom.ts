@@ -80,8 +80,8 @@ export const createCustomCertificate = defineAction({
     Immediately: int(0, 2).default(0),
     EnableCrl: bool.optional(),
   }),
-  async handler(ctx, p, tx) {
-    const csr = parseCsr(p.Csr);
+  prepare: (p) => parseCsr(p.Csr),
+  async handler(ctx, p, tx, csr) {
     const rec = await caOrNotFound(ctx, tx, p.ParentIdentifier);
     if ((await effectiveCaStatus(ctx, tx, rec)) !== "ISSUE") throw stateError("CACertificateRevoked", "the issuing CA is revoked and can no longer issue");
     const ap = p.ApiPassthrough ?? {};

@@ -99,8 +99,8 @@ export const createServerCertificateWithCsr = defineAction({
   name: "CreateServerCertificateWithCsr",
   mutates: true,
   schema: z.object({ ...common, Csr: z.string().min(1).max(70_000), CommonName: str(64).optional(), Algorithm: str(16).optional(), Domain: z.string().max(4096).optional() }),
-  async handler(ctx, p, tx) {
-    const csr = parseCsr(p.Csr);
+  prepare: (p) => parseCsr(p.Csr),
+  async handler(ctx, p, tx, csr) {
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
     const r = issuer.serverFromCsr(csr, { domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
     return commit(ctx, tx, rec, r, p.Immediately);
@@ -134,8 +134,8 @@ export const createClientCertificateWithCsr = defineAction({
   name: "CreateClientCertificateWithCsr",
   mutates: true,
   schema: z.object({ ...common, ...clientFields, Csr: z.string().min(1).max(70_000), CommonName: str(64).optional() }),
-  async handler(ctx, p, tx) {
-    const csr = parseCsr(p.Csr);
+  prepare: (p) => parseCsr(p.Csr),
+  async handler(ctx, p, tx, csr) {
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
     const r = issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
     return commit(ctx, tx, rec, r, p.Immediately);
