@@ -48,6 +48,9 @@ const OID_CRL_NUMBER = oid("2.5.29.20");
 const OID_AKI = oid("2.5.29.35");
 const OID_REASON = oid("2.5.29.21");
 const V2 = Uint8Array.of(0x02, 0x01, 0x01);
+/** Times a DER time can carry (years 0000–9999). */
+const MIN_SEC = -62_167_219_200;
+const MAX_SEC = 253_402_300_799;
 
 /** The reasonCode entry extension, pre-encoded per reason: SEQUENCE OF one Extension. */
 const REASON_EXTENSIONS = new Map<CrlReason, Uint8Array>(
@@ -71,39 +74,23 @@ function serialBytes(s: Uint8Array | string, index: number): Uint8Array {
   return b;
 }
 
-/** Bytes appended into 1 MiB chunks: no doubling copies, no unused capacity, one copy at the end. */
+/**
+ * Bytes appended into 1 MiB chunks: no doubling copies, one copy at the end. A writer asks for room
+ * first (`room`), then writes straight into `cur` at `pos` — an entry costs no allocation.
+ */
 class ByteSink {
   static readonly CHUNK = 1 << 20;
   readonly chunks: Uint8Array[] = [];
   cur = new Uint8Array(ByteSink.CHUNK);
   pos = 0;
   len = 0;
-  push(b: Uint8Array): void {
-    if (this.pos + b.length <= this.cur.length) {
-      this.cur.set(b, this.pos);
-      this.pos += b.length;
-      this.len += b.length;
-      return;
+  /** Makes sure `n` (≤ CHUNK) bytes fit in `cur` from `pos`, starting a new chunk if not. */
+  room(n: number): void {
+    if (this.pos + n > this.cur.length) {
+      this.chunks.push(this.cur.subarray(0, this.pos));
+      this.cur = new Uint8Array(ByteSink.CHUNK);
+      this.pos = 0;
     }
-    let i = 0;
-    while (i < b.length) {
-      if (this.pos === this.cur.length) this.#next();
-      const n = Math.min(b.length - i, this.cur.length - this.pos);
-      this.cur.set(b.subarray(i, i + n), this.pos);
-      this.pos += n;
-      i += n;
-    }
-    this.len += b.length;
-  }
-  byte(v: number): void {
-    if (this.pos === this.cur.length) this.#next();
-    this.cur[this.pos++] = v;
-    this.len++;
-  }
-  #next(): void {
-    this.chunks.push(this.cur);
-    this.cur = new Uint8Array(ByteSink.CHUNK);
-    this.pos = 0;
   }
   /** Copies everything written into `out` at `offset`. */
   copyTo(out: Uint8Array, offset: number): void {
@@ -114,6 +101,58 @@ class ByteSink {
     }
     out.set(this.cur.subarray(0, this.pos), off);
   }
+}
+
+/** Largest entry: SEQUENCE header 2 + INTEGER 2+21 + GeneralizedTime 17 + a reasonCode extension. */
+const MAX_ENTRY = 2 + 23 + 17 + Math.max(0, ...[...REASON_EXTENSIONS.values()].map((e) => e.length));
+
+/**
+ * Writes the DER time of `sec` (seconds since the epoch) at `buf[pos]` and returns its length: UTCTime
+ * for 1950–2049, GeneralizedTime otherwise (RFC 5280 §4.1.2.5, as `time()` in internal/der.ts, which a
+ * test holds it to). Civil date from day number by H. Hinnant's algorithm: no Date, no string per entry.
+ */
+/** Two ASCII digits of `v` (0–99) at `p`; returns the next position. */
+function two(buf: Uint8Array, p: number, v: number): number {
+  const tens = (v / 10) | 0;
+  buf[p] = 0x30 + tens;
+  buf[p + 1] = 0x30 + v - tens * 10;
+  return p + 2;
+}
+
+export function writeTime(buf: Uint8Array, pos: number, sec: number): number {
+  const days = Math.floor(sec / 86_400);
+  let rem = sec - days * 86_400;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(rem / 3600);
+  rem -= hour * 3600;
+  const minute = Math.floor(rem / 60);
+  const second = rem - minute * 60;
+  let p = pos;
+  if (year >= 1950 && year < 2050) {
+    buf[p++] = 0x17;
+    buf[p++] = 13;
+    p = two(buf, p, year % 100);
+  } else {
+    buf[p++] = 0x18;
+    buf[p++] = 15;
+    p = two(buf, p, Math.floor(year / 100));
+    p = two(buf, p, year % 100);
+  }
+  p = two(buf, p, month);
+  p = two(buf, p, day);
+  p = two(buf, p, hour);
+  p = two(buf, p, minute);
+  p = two(buf, p, second);
+  buf[p++] = 0x5a; // "Z"
+  return p - pos;
 }
 
 /**
@@ -140,32 +179,31 @@ export function buildCrl(params: BuildCrlParams): CrlResult {
   // revokedCertificates: each entry written straight into the sink.
   const sink = new ByteSink();
   let count = 0;
-  let lastTime = -1;
-  let lastTimeDer: Uint8Array = new Uint8Array(0);
   for (const e of params.entries) {
     const serial = serialBytes(e.serial, count);
     const t = e.revokedAt?.getTime?.();
     if (t === undefined || Number.isNaN(t)) throw new RevokeError("invalid_entry", `entry ${count}: revokedAt is not a date`, { field: "revokedAt" });
+    const sec = Math.floor(t / 1000);
+    if (sec < MIN_SEC || sec > MAX_SEC) throw new RevokeError("invalid_entry", `entry ${count}: revokedAt is outside years 0–9999`, { field: "revokedAt" });
     const reason = e.reason ?? "unspecified";
     const ext = reason === "unspecified" ? undefined : REASON_EXTENSIONS.get(reason);
     if (reason !== "unspecified" && !ext) throw new RevokeError("invalid_entry", `entry ${count}: unknown reason`, { field: "reason" });
-    // Revocation times repeat a lot in batches: reuse the last encoding.
-    const sec = Math.floor(t / 1000);
-    if (sec !== lastTime) {
-      lastTime = sec;
-      lastTimeDer = time(new Date(sec * 1000));
-    }
-    const intLen = (serial[0] as number) & 0x80 ? serial.length + 1 : serial.length;
-    const bodyLen = 2 + intLen + lastTimeDer.length + (ext ? ext.length : 0);
-    sink.byte(0x30);
-    if (bodyLen < 0x80) sink.byte(bodyLen);
-    else sink.push(encodeLength(bodyLen));
-    sink.byte(0x02);
-    sink.byte(intLen);
-    if (intLen > serial.length) sink.byte(0);
-    sink.push(serial);
-    sink.push(lastTimeDer);
-    if (ext) sink.push(ext);
+    // Written in place: header bytes are patched once the time's length is known.
+    sink.room(MAX_ENTRY);
+    const buf = sink.cur;
+    const start = sink.pos;
+    const pad = (serial[0] as number) & 0x80 ? 1 : 0;
+    let p = start + 2;
+    buf[p++] = 0x02;
+    buf[p++] = serial.length + pad;
+    if (pad) buf[p++] = 0;
+    for (let i = 0; i < serial.length; i++) buf[p++] = serial[i] as number;
+    p += writeTime(buf, p, sec);
+    if (ext) for (let i = 0; i < ext.length; i++) buf[p++] = ext[i] as number;
+    buf[start] = 0x30;
+    buf[start + 1] = p - start - 2; // < 0x80: MAX_ENTRY bounds it
+    sink.len += p - start;
+    sink.pos = p;
     count++;
   }
 

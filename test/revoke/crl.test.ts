@@ -1,9 +1,12 @@
 import { writeFileSync } from "node:fs";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDer } from "../../src/csr/der-reader.js";
 import { RevokeError } from "../../src/errors.js";
 import { Issuer } from "../../src/issue/index.js";
 import { type CrlReason, CRL_REASONS, buildCrl, parseCrlReason } from "../../src/revoke/index.js";
+import { time } from "../../src/internal/der.js";
+import { writeTime } from "../../src/revoke/crl.js";
 import { hierarchy } from "../helpers/fixtures.js";
 import { openssl, opensslOrThrow, tempDir } from "../helpers/openssl.js";
 
@@ -92,6 +95,25 @@ describe("buildCrl", () => {
       expect((e as RevokeError).code).toBe(code);
       expect((e as RevokeError).field).toBe(field);
     }
+  });
+});
+
+describe("entry times", () => {
+  it("are written byte for byte as time() writes them, across 1950/2050 and the whole 0000–9999 range", () => {
+    const check = (sec: number) => {
+      const buf = new Uint8Array(20);
+      const n = writeTime(buf, 1, sec);
+      expect(Buffer.from(buf.subarray(1, 1 + n)).toString("hex")).toBe(Buffer.from(time(new Date(sec * 1000))).toString("hex"));
+    };
+    for (const iso of ["1949-12-31T23:59:59Z", "1950-01-01T00:00:00Z", "2000-02-29T12:34:56Z", "2049-12-31T23:59:59Z", "2050-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "0000-03-01T00:00:00Z", "9999-12-31T23:59:59Z"]) {
+      check(Date.parse(iso) / 1000);
+    }
+    fc.assert(fc.property(fc.integer({ min: -62_167_219_200, max: 253_402_300_799 }), (sec) => check(sec)), { numRuns: 5000 });
+  });
+
+  it("outside years 0000–9999 are refused, not written wrong", () => {
+    const entries = [{ serial: "01", revokedAt: new Date(Date.UTC(10_000, 0, 1)) }];
+    expect(() => buildCrl({ issuer: issuer.crlSigner, entries, crlNumber: 1, thisUpdate: t0, nextUpdate: t1 })).toThrow(RevokeError);
   });
 });
 
