@@ -73,7 +73,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
 
   app.get<{ Params: { id: string } }>("/ca/:id", async (req, reply) => {
     const id = req.params.id.replace(/\.(crt|cer|pem)$/, "");
-    const ca = await o.store.transaction((tx) => tx.cas.getPublic(id));
+    const ca = await o.store.read((tx) => tx.cas.getPublic(id));
     if (!ca) return reply.code(404).type("text/plain").send("no such CA\n");
     const [der] = fromPemAll("CERTIFICATE", ca.certificatePem);
     reply.header("cache-control", "public, max-age=86400");

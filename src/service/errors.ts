@@ -56,6 +56,7 @@ const TABLE: Record<string, { cas: string; status: number }> = {
   "StoreError.bad_passphrase": { cas: "InternalError", status: 500 },
   "StoreError.no_passphrase": { cas: "InternalError", status: 500 },
   "StoreError.migration": { cas: "InternalError", status: 500 },
+  "StoreError.read_only": { cas: "InternalError", status: 500 },
 };
 
 export const CAS_ERROR_TABLE: Readonly<typeof TABLE> = TABLE;

@@ -33,6 +33,8 @@ export async function runAction<S extends z.ZodType, R, P>(ctx: ServiceContext, 
   try {
     const params = parseParams(action.schema, raw);
     const prepared = action.prepare ? action.prepare(params) : (undefined as P);
+    // Lookups run on a read-only snapshot: they never queue behind (or hold up) writers.
+    if (!action.mutates) return await ctx.store.read((tx) => action.handler(ctx, params, tx, prepared));
     return await ctx.store.transaction(async (tx) => {
       const result = await action.handler(ctx, params, tx, prepared);
       if (action.mutates) {

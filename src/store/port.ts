@@ -233,6 +233,12 @@ export interface Store {
    * Do not call `transaction` again inside `fn`.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on a read-only snapshot: it sees what was committed when it began, waits for no writer
+   * (SQLite: a second, read-only connection; PostgreSQL: BEGIN READ ONLY), and any write in it fails.
+   * For lookups on hot paths — authentication, Describe/List actions — that must not queue behind writes.
+   */
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Row counts per table (for tests and `caskit` diagnostics). */
   counts(): Promise<Record<string, number>>;
   close(): Promise<void>;

@@ -35,6 +35,8 @@ export interface Driver {
   readonly dialect: Dialect;
   /** Runs `fn` in one transaction on one connection (writers serialize; see each adapter). */
   withTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T>;
+  /** Runs `fn` on a read-only snapshot that does not wait for writers; writes in it fail. */
+  withReadOnly<T>(fn: (c: SqlConn) => Promise<T>): Promise<T>;
   /** Several statements at once (migrations), inside the current transaction connection. */
   execScript(c: SqlConn, sql: string): Promise<void>;
   /** Takes a cross-process lock for the rest of the transaction (migrations). */
@@ -192,6 +194,10 @@ class SqlStore implements Store {
       if (failure) throw failure.error;
       return result;
     });
+  }
+
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.#driver.withReadOnly((c) => fn(repos(c, this.#vault)));
   }
 
   async counts(): Promise<Record<string, number>> {

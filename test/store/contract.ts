@@ -332,6 +332,25 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
     });
 
     describe("transactions", () => {
+      it("read: sees what is committed, refuses writes (read_only) and changes nothing", async () => {
+        const before = await store.counts();
+        expect((await store.read((t) => t.cas.get("t1", "sub1")))?.parentId).toBe("root1");
+        expect(await store.read((t) => t.tenants.get("nobody"))).toBeNull();
+        await expect(store.read((t) => t.certificates.insert(certRecord("c-in-read", "sub1")))).rejects.toMatchObject({ name: "StoreError", code: "read_only" });
+        await expect(store.read((t) => t.cas.takeCrlNumber("sub1"))).rejects.toMatchObject({ name: "StoreError", code: "read_only" });
+        expect(await store.counts()).toEqual(before);
+        // Concurrent reads and writes of one process settle, each with its own answer.
+        const [w, r1, r2] = await Promise.all([
+          tx((t) => t.tenants.create({ id: "t-read", name: "r", createdAt: now })),
+          store.read((t) => t.cas.get("t1", "root1")),
+          store.read((t) => t.accessKeys.get("AK1")),
+        ]);
+        expect(w).toBeUndefined();
+        expect(r1?.id).toBe("root1");
+        expect(r2?.id).toBe("AK1");
+        expect(await store.read((t) => t.tenants.get("t-read"))).not.toBeNull();
+      });
+
       it("a failed transaction changes nothing: counts and the CRL number stay as they were", async () => {
         const before = await store.counts();
         const crlBefore = await tx((t) => t.cas.takeCrlNumber("sub1"));

@@ -1,3 +1,4 @@
+import { open } from "node:fs/promises";
 /** The store contract on a real SQLite file, plus what only SQLite has: group commit. */
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -31,7 +32,7 @@ runStoreContract("SQLite", {
 });
 
 describe("SQLite adapter", () => {
-  it("runs in WAL mode with synchronous=FULL and foreign keys on", async () => {
+  it("runs in WAL mode with foreign keys on", async () => {
     const file = join(tmp.dir, "pragmas.db");
     const store = await openSqliteStore({ path: file, passphrase: "p" });
     await store.close();
@@ -42,6 +43,57 @@ describe("SQLite adapter", () => {
       await expect(again.transaction((tx) => tx.cas.insert(caRecord("orphan", { tenantId: "nobody" })))).rejects.toThrow(/FOREIGN KEY/);
     } finally {
       await again.close();
+    }
+  });
+
+  it("answers no caller before the WAL is fsynced, and refuses (unavailable) when the fsync fails", async () => {
+    const file = join(tmp.dir, "fsync.db");
+    const store = await openSqliteStore({ path: file, passphrase: "p" });
+    const probe = await open(file, "r");
+    const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    const original = proto.sync;
+    const events: string[] = [];
+    let fail = false;
+    proto.sync = async function (this: unknown) {
+      events.push("sync-start");
+      await new Promise((r) => setTimeout(r, 40));
+      if (fail) throw Object.assign(new Error("EIO"), { code: "EIO" });
+      await original.call(this);
+      events.push("sync-end");
+    };
+    try {
+      await store.transaction((tx) => tx.tenants.create({ id: "t1", name: "t", createdAt: new Date(0) })).then(() => events.push("answered"));
+      expect(events.indexOf("answered")).toBeGreaterThan(events.lastIndexOf("sync-end"));
+      expect(events.filter((e) => e === "sync-end").length).toBeGreaterThanOrEqual(1);
+      // A read-only transaction writes nothing and waits for no fsync.
+      events.length = 0;
+      await store.transaction((tx) => tx.tenants.get("t1"));
+      expect(events).toEqual([]);
+      fail = true;
+      await expect(store.transaction((tx) => tx.tenants.create({ id: "t2", name: "t", createdAt: new Date(0) }))).rejects.toMatchObject({ name: "StoreError", code: "unavailable" });
+    } finally {
+      proto.sync = original;
+      await store.close();
+    }
+  });
+
+  it("read does not wait for a writer holding the file's lock (another process's BEGIN IMMEDIATE)", async () => {
+    const file = join(tmp.dir, "reader.db");
+    const store = await openSqliteStore({ path: file, passphrase: "p", busyTimeoutMs: 5_000 });
+    await store.transaction((tx) => tx.tenants.create({ id: "t1", name: "t", createdAt: new Date(0) }));
+    const other = new Database(file);
+    other.exec("BEGIN IMMEDIATE");
+    other.exec("INSERT INTO tenants (id, name, created_at) VALUES ('t-uncommitted', 'x', 0)");
+    try {
+      const t0 = performance.now();
+      expect((await store.read((tx) => tx.tenants.get("t1")))?.id).toBe("t1");
+      expect(await store.read((tx) => tx.tenants.get("t-uncommitted"))).toBeNull(); // not committed: not seen
+      expect(performance.now() - t0).toBeLessThan(1_000);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+      await store.close();
     }
   });
 

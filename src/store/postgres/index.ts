@@ -36,6 +36,7 @@ function translate(e: unknown): unknown {
   if (e instanceof StoreError) return e;
   const code = (e as { code?: string })?.code;
   if (code === "23505") return new StoreError("conflict", "a record with the same unique key already exists", { cause: e });
+  if (code === "25006") return new StoreError("read_only", "a write was attempted inside a read-only store transaction", { cause: e });
   if (unreachable(code)) return new StoreError("unavailable", "PostgreSQL is unavailable", { cause: e });
   return e;
 }
@@ -100,6 +101,28 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
       } catch (e) {
         await client.query("ROLLBACK").catch((rollbackError: Error) => {
           // A connection that cannot roll back is discarded, not returned to the pool mid-transaction.
+          broken = rollbackError;
+        });
+        throw translate(e);
+      } finally {
+        client.release(broken);
+      }
+    },
+    async withReadOnly(fn) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (e) {
+        throw translate(e);
+      }
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN READ ONLY");
+        const result = await fn(conn(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (e) {
+        await client.query("ROLLBACK").catch((rollbackError: Error) => {
           broken = rollbackError;
         });
         throw translate(e);

@@ -1,9 +1,12 @@
 /**
  * The embedded default: one SQLite file via better-sqlite3.
- * - WAL journal with synchronous=FULL: COMMIT returns only after the WAL (holding the transaction) is
- *   fsynced, so a committed transaction survives a process crash or power loss. (NORMAL would sync only
- *   at checkpoints: no corruption, but the last commits could vanish after a power cut — not acceptable
- *   for a CA, where a serial handed out and then forgotten could be handed out again.)
+ * - WAL journal, and no caller is answered before the WAL holding its transaction is fsynced, so what
+ *   was returned survives a process crash or power loss (a serial handed out and then forgotten could be
+ *   handed out again). SQLite's synchronous=FULL would fsync inside COMMIT, on the event loop — a server
+ *   then does nothing for the ~5 ms of each fsync. So SQLite runs with synchronous=NORMAL (it still
+ *   syncs around checkpoints) and, after each COMMIT, this adapter fsyncs the WAL itself on libuv's
+ *   thread pool (`FileHandle.sync`: fsync flushes the file, whichever descriptor wrote it) and answers
+ *   that group's callers when it completes, while the next group already runs.
  * - Several processes may share the file: every transaction takes the write lock up front
  *   (BEGIN IMMEDIATE) and waits up to busy_timeout for it, so concurrent issuers take turns instead of
  *   failing halfway with SQLITE_BUSY on lock upgrade (what a deferred BEGIN would risk).
@@ -13,6 +16,8 @@
  * - foreign_keys=ON (SQLite's default is off).
  * @module caskit/store/sqlite
  */
+import { type FileHandle, open as openFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "../errors.js";
 import type { Store } from "../port.js";
@@ -42,6 +47,7 @@ function translate(e: unknown): unknown {
   if (code.startsWith("SQLITE_CONSTRAINT_UNIQUE") || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
     return new StoreError("conflict", "a record with the same unique key already exists", { cause: e });
   }
+  if (code.startsWith("SQLITE_READONLY")) return new StoreError("read_only", "a write was attempted inside a read-only store transaction", { cause: e });
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
     return new StoreError("unavailable", "the database stayed locked by another process past the busy timeout", { cause: e });
   }
@@ -73,7 +79,8 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     // another process opening the same new file at the same moment may hold.
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
     db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
+    // NORMAL: COMMIT does not fsync; runGroups does, off the event loop, before answering (see above).
+    db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
   } catch (cause) {
     db.close();
@@ -106,6 +113,54 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
       }
     },
   };
+  // Reads: a second, read-only connection (opened on first use, after migrations). In WAL mode its
+  // snapshot never waits for the writer, in this process or another. Read transactions on it take
+  // turns (one BEGIN … COMMIT at a time); each is a few statements.
+  let reader: { db: Database.Database; conn: SqlConn } | undefined;
+  let readTail: Promise<unknown> = Promise.resolve();
+  const openReader = () => {
+    const rdb = new Database(options.path, { readonly: true, timeout: options.busyTimeoutMs ?? 30_000 });
+    const cache = new Map<string, Database.Statement>();
+    const rprep = (sql: string) => {
+      let st = cache.get(sql);
+      if (!st) {
+        st = rdb.prepare(sql);
+        if (cache.size < 200) cache.set(sql, st);
+      }
+      return st;
+    };
+    const rconn: SqlConn = {
+      async run() {
+        throw new StoreError("read_only", "a write was attempted inside a read-only store transaction");
+      },
+      async all(sql, params = []) {
+        try {
+          const st = rprep(sql);
+          if (!st.reader) throw new StoreError("read_only", "a write was attempted inside a read-only store transaction");
+          return st.all(...(params as unknown[])) as Record<string, unknown>[];
+        } catch (e) {
+          throw translate(e);
+        }
+      },
+    };
+    return { db: rdb, conn: rconn };
+  };
+  function withReadOnly<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      reader ??= openReader();
+      const r = reader;
+      r.db.exec("BEGIN");
+      try {
+        return await fn(r.conn);
+      } finally {
+        r.db.exec("COMMIT");
+      }
+    };
+    const p = readTail.then(run, run);
+    readTail = p.catch(() => undefined);
+    return p;
+  }
+
   // One connection. Transactions from this process are queued and run in groups: one BEGIN IMMEDIATE …
   // COMMIT (one fsync) around up to `groupCommit` of them, each inside its own SAVEPOINT so a failing one
   // rolls back alone. Every caller is answered only after the group's COMMIT: a result returned is durable.
@@ -115,6 +170,33 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   let running = false;
   let idle: Promise<void> = Promise.resolve();
   let markIdle: () => void = () => undefined;
+  // fsyncs started and not yet finished; close() waits for them.
+  const syncing = new Set<Promise<void>>();
+  // Whether a group wrote anything: rows changed (total_changes) or a script (DDL) ran.
+  const totalChanges = db.prepare("SELECT total_changes()").pluck();
+  // One savepoint per job, released before the next job starts: one name, prepared once.
+  const savepoint = db.prepare("SAVEPOINT job");
+  const release = db.prepare("RELEASE job");
+  const rollbackTo = db.prepare("ROLLBACK TO job");
+  let scriptRan = false;
+  let wal: FileHandle | undefined;
+  /** fsyncs the WAL (opened on first use: SQLite creates it with the first write), and once its directory. */
+  async function syncWal(): Promise<void> {
+    if (!wal) {
+      const h = await openFile(`${options.path}-wal`, "r");
+      if (wal) await h.close();
+      else {
+        wal = h;
+        const d = await openFile(dirname(options.path), "r");
+        try {
+          await d.sync();
+        } finally {
+          await d.close();
+        }
+      }
+    }
+    await (wal as FileHandle).sync();
+  }
   const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
 
   /**
@@ -160,6 +242,8 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
         }
         const group = pending.splice(0, groupCommit);
         const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+        const changesBefore = totalChanges.get() as number;
+        scriptRan = false;
         try {
           await begin();
           if (heldSince < 0) heldSince = performance.now();
@@ -168,14 +252,14 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
           continue;
         }
         try {
-          for (const [i, job] of group.entries()) {
-            db.exec(`SAVEPOINT t${i}`);
+          for (const job of group) {
+            savepoint.run();
             try {
               outcomes.push({ ok: true, value: await job.fn(conn) });
-              db.exec(`RELEASE t${i}`);
+              release.run();
             } catch (error) {
-              db.exec(`ROLLBACK TO t${i}`);
-              db.exec(`RELEASE t${i}`);
+              rollbackTo.run();
+              release.run();
               outcomes.push({ ok: false, error });
             }
           }
@@ -185,11 +269,22 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
           for (const j of group) j.reject(translate(e));
           continue;
         }
-        group.forEach((job, i) => {
-          const o = outcomes[i];
-          if (o?.ok) job.resolve(o.value);
-          else job.reject(o?.error);
+        const answer = () =>
+          group.forEach((job, i) => {
+            const o = outcomes[i];
+            if (o?.ok) job.resolve(o.value);
+            else job.reject(o?.error);
+          });
+        if (!scriptRan && totalChanges.get() === changesBefore) {
+          answer(); // nothing was written: nothing to make durable
+          continue;
+        }
+        const sync = syncWal().then(answer, (e: unknown) => {
+          const err = new StoreError("unavailable", "the SQLite write-ahead log could not be synced to disk", { cause: e });
+          for (const j of group) j.reject(err);
         });
+        syncing.add(sync);
+        void sync.finally(() => syncing.delete(sync));
       }
     } finally {
       running = false;
@@ -199,6 +294,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
 
   const driver: Driver = {
     dialect: "sqlite",
+    withReadOnly,
     withTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
@@ -210,13 +306,21 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
       });
     },
     async execScript(_c, sql) {
+      scriptRan = true;
       db.exec(sql);
     },
     async lockForMigration() {
       // BEGIN IMMEDIATE already holds the database's write lock.
     },
     async close() {
-      while (running || pending.length) await (running ? idle : new Promise((r) => setImmediate(r)));
+      while (running || pending.length || syncing.size) {
+        await (running ? idle : syncing.size ? Promise.all(syncing) : new Promise((r) => setImmediate(r)));
+      }
+      await wal?.close();
+      wal = undefined;
+      await readTail;
+      reader?.db.close();
+      reader = undefined;
       if (db.open) db.close();
     },
   };
