@@ -4,7 +4,7 @@
  * wrk and cfssl are system tools (Debian packages `wrk`, `golang-cfssl`), not npm dependencies.
  */
 import { type ChildProcess, execFile, spawn, type SpawnOptions } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, closeSync, constants, fsyncSync, openSync, rmSync, writeSync } from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { delimiter, join } from "node:path";
@@ -74,6 +74,41 @@ export async function stopChild(child: ChildProcess | undefined, graceMs = 10_00
   clearTimeout(timer);
 }
 
+/**
+ * Writes raw requests for replay.lua: `${base}.${i}` for wrk thread i, records "<byte length>\n<request>",
+ * dealt round-robin ("cycle": every thread gets all of them). Fsynced, so their write-back does not land
+ * in the measured run (where it could slow the store's own fsyncs on the same disk).
+ */
+export function writeRequestFiles(base: string, threads: number, mode: "once" | "cycle", requests: Iterable<string>): void {
+  const fds = Array.from({ length: threads }, (_, i) => openSync(`${base}.${i}`, "w"));
+  try {
+    const bufs: string[][] = fds.map(() => []);
+    let k = 0;
+    const flush = (i: number) => {
+      writeSync(fds[i] as number, (bufs[i] as string[]).join(""));
+      bufs[i] = [];
+    };
+    for (const r of requests) {
+      const rec = `${Buffer.byteLength(r)}\n${r}`;
+      const targets = mode === "cycle" ? fds.map((_, i) => i) : [k++ % threads];
+      for (const i of targets) {
+        (bufs[i] as string[]).push(rec);
+        if ((bufs[i] as string[]).length >= 4096) flush(i);
+      }
+    }
+    fds.forEach((fd, i) => {
+      flush(i);
+      fsyncSync(fd);
+    });
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+}
+
+export function removeRequestFiles(base: string, threads: number): void {
+  for (let i = 0; i < threads; i++) rmSync(`${base}.${i}`, { force: true });
+}
+
 export interface WrkResult {
   requests: number;
   durationSec: number;
@@ -88,6 +123,8 @@ export interface WrkResult {
   p90ms: number;
   p99ms: number;
   maxMs: number;
+  /** The latency quantile function on a grid: [percent, ms], ascending, ending at [100, max]. */
+  quantiles: Array<[number, number]>;
   /** First failing response, "status body…". */
   badSample?: string;
   stdout: string;
@@ -95,7 +132,7 @@ export interface WrkResult {
 
 export interface WrkOptions {
   url: string;
-  /** File of raw requests, each ended by a NUL byte. */
+  /** Base name of the files writeRequestFiles wrote. */
   requestsFile: string;
   mode: "once" | "cycle";
   /** Substring every 200 body must contain. */
@@ -125,7 +162,6 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
     o.requestsFile,
     o.mode,
     o.expect,
-    String(o.threads),
   ];
   const [cmd, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
@@ -151,6 +187,7 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
         p90ms: j.p90_us / 1000,
         p99ms: j.p99_us / 1000,
         maxMs: j.max_us / 1000,
+        quantiles: (JSON.parse(/^CASKIT_WRK_Q (.*)$/m.exec(stdout)?.[1] ?? "[]") as Array<[number, number]>).map(([p, us]) => [p, us / 1000]),
         badSample: /^CASKIT_WRK_BAD (.*)$/m.exec(stdout)?.[1],
         stdout,
       });
@@ -172,4 +209,39 @@ export function checkWrk(label: string, r: WrkResult): void {
         `\n${r.stdout}`,
     );
   }
+}
+
+export interface Pooled {
+  requests: number;
+  durationSec: number;
+  rps: number;
+  p50ms: number;
+  p90ms: number;
+  p99ms: number;
+  maxMs: number;
+  /** req/s of each run pooled, in order. */
+  runRps: number[];
+}
+
+/**
+ * Several wrk runs against one server as one: requests over total duration, and latency percentiles of the
+ * pooled distribution (each run's quantile grid as a step CDF, weighted by its request count).
+ */
+export function pool(runs: WrkResult[]): Pooled {
+  const requests = runs.reduce((a, r) => a + r.requests, 0);
+  const durationSec = runs.reduce((a, r) => a + r.durationSec, 0);
+  // F(x) = Σ n_i · (largest grid percent of run i whose latency ≤ x) / Σ n_i
+  const cdf = (x: number) => runs.reduce((a, r) => a + r.requests * Math.max(0, ...r.quantiles.filter(([, ms]) => ms <= x).map(([p]) => p)), 0) / requests;
+  const xs = [...new Set(runs.flatMap((r) => r.quantiles.map(([, ms]) => ms)))].sort((a, b) => a - b);
+  const quantile = (p: number) => xs.find((x) => cdf(x) >= p) ?? (xs[xs.length - 1] as number);
+  return {
+    requests,
+    durationSec,
+    rps: requests / durationSec,
+    p50ms: quantile(50),
+    p90ms: quantile(90),
+    p99ms: quantile(99),
+    maxMs: Math.max(...runs.map((r) => r.maxMs)),
+    runRps: runs.map((r) => r.rps),
+  };
 }

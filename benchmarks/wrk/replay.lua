@@ -1,16 +1,16 @@
 -- wrk script for benchmarks/http.bench.ts: replays pre-built raw HTTP requests and checks every answer.
 --
---   wrk -t1 -c16 -d10s --latency -s replay.lua http://127.0.0.1:PORT -- FILE MODE EXPECT THREADS
+--   wrk -t1 -c16 -d10s --latency -s replay.lua http://127.0.0.1:PORT -- FILE MODE EXPECT
 --
--- FILE    raw requests (request line, headers, body), each ended by one NUL byte
--- MODE    "once": each request is sent at most once, in order (V3-signed requests carry a one-time nonce);
---         with several wrk threads, thread i takes requests i+1, i+1+n, …. Running out is counted as
---         "exhausted" and the last request is re-sent (the server refuses the reused nonce).
---         "cycle": the requests are sent round and round (requests without a nonce, e.g. cfssl).
+-- FILE    thread i (0-based) reads FILE.i: records "<byte length>\n<raw request: line, headers, body>"
+-- MODE    "once": each request is sent at most once, in file order, streamed from disk (V3-signed requests
+--         carry a one-time nonce, so there are many of them). Running out is counted as "exhausted" and
+--         the last request is re-sent (the server then refuses the reused nonce).
+--         "cycle": the file is loaded and sent round and round (requests without a nonce, e.g. cfssl).
 -- EXPECT  a plain substring every response body must contain (status 200 is required too)
--- THREADS the -t value (each thread's init runs before the next thread exists, so it is passed in)
 --
--- done() prints one line "CASKIT_WRK {json}" with counts and latency percentiles (microseconds), and,
+-- done() prints one line "CASKIT_WRK {json}" with counts and latency percentiles (microseconds), one line
+-- "CASKIT_WRK_Q [[p, µs], …]" with the latency quantile function on a grid (so runs can be pooled), and,
 -- when some response failed, "CASKIT_WRK_BAD <status> <first 400 bytes of its body>".
 
 local threads = {}
@@ -22,48 +22,58 @@ function setup(thread)
    table.insert(threads, thread)
 end
 
-local reqs = {}
-local nreqs = 0
-local pos = 0
-local mode, expect
+local mode, expect, file
+local reqs, nreqs, pos = {}, 0, 0
+local last
+
+local function record(f)
+   local len = f:read("*l")
+   if not len then return nil end
+   local n = tonumber(len)
+   assert(n, "bad record length")
+   local r = f:read(n)
+   assert(r and #r == n, "truncated record")
+   return r
+end
 
 function init(args)
-   local file, m, e = args[1], args[2], args[3]
-   assert(file and m and e and args[4], "usage: -- FILE once|cycle EXPECT THREADS")
+   local path, m, e = args[1], args[2], args[3]
+   assert(path and (m == "once" or m == "cycle") and e, "usage: -- FILE once|cycle EXPECT")
    mode, expect = m, e
-   local f = assert(io.open(file, "rb"))
-   local all = f:read("*a")
-   f:close()
-   local nthreads = tonumber(args[4])
-   local i, k = 1, 0
-   while i <= #all do
-      local j = string.find(all, "\0", i, true)
-      if not j then break end
-      if mode == "cycle" or k % nthreads == id then
+   file = assert(io.open(path .. "." .. id, "rb"))
+   if mode == "cycle" then
+      for r in record, file do
          nreqs = nreqs + 1
-         reqs[nreqs] = string.sub(all, i, j - 1)
+         reqs[nreqs] = r
       end
-      k = k + 1
-      i = j + 1
+      file:close()
+      assert(nreqs > 0, "no requests in " .. path .. "." .. id)
+   else
+      last = assert(record(file), "no requests in " .. path .. "." .. id)
+      pos = -1 -- `last` holds the first request, not yet sent
    end
-   assert(nreqs > 0, "no requests for this thread in " .. file)
    ok, bad_status, bad_body, exhausted, sent = 0, 0, 0, 0, 0
    statuses = {}
    sample = nil
 end
 
 function request()
-   pos = pos + 1
-   if pos > nreqs then
-      if mode == "cycle" then
-         pos = 1
-      else
-         pos = nreqs
-         exhausted = exhausted + 1
-      end
-   end
    sent = sent + 1
-   return reqs[pos]
+   if mode == "cycle" then
+      pos = pos % nreqs + 1
+      return reqs[pos]
+   end
+   if pos == -1 then
+      pos = 0
+      return last
+   end
+   local r = record(file)
+   if r then
+      last = r
+   else
+      exhausted = exhausted + 1
+   end
+   return last
 end
 
 function response(status, headers, body)
@@ -104,5 +114,13 @@ function done(summary, latency, requests)
       summary.requests, summary.duration, t.ok, t.bad_status, t.bad_body, t.exhausted, t.sent,
       e.connect, e.read, e.write, e.status, e.timeout, table.concat(parts, ","),
       latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
+   local q = {}
+   local function add(p) table.insert(q, string.format("[%g,%d]", p, latency:percentile(p))) end
+   for p = 1, 99 do add(p) end
+   for p = 99.1, 99.91, 0.1 do add(p) end
+   add(99.95)
+   add(99.99)
+   table.insert(q, string.format("[100,%d]", latency.max))
+   io.write("CASKIT_WRK_Q [", table.concat(q, ","), "]\n")
    if sample then io.write("CASKIT_WRK_BAD ", (string.gsub(sample, "[\r\n]", " ")), "\n") end
 end
