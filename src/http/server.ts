@@ -20,7 +20,7 @@ export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
 }
 
 export async function serve(options: ServeOptions): Promise<() => Promise<void>> {
-  const store = await openStore(options.data);
+  const store = await openStore(options.data, { backgroundCheckpoint: true });
   const app = buildApp({ ...options, store, config: options.config });
   await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
   const addr = app.server.address();

@@ -15,6 +15,8 @@ import type { OpenOptions } from "./sql-store.js";
 export interface OpenStoreOptions extends OpenOptions {
   /** PostgreSQL only: the schema holding caskit's tables (default `caskit`). */
   schema?: string;
+  /** SQLite only: checkpoint the WAL from a worker thread (long-running processes). */
+  backgroundCheckpoint?: boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { open } from "node:fs/promises";
 /** The store contract on a real SQLite file, plus what only SQLite has: group commit. */
 import { join } from "node:path";
@@ -95,6 +96,30 @@ describe("SQLite adapter", () => {
       other.close();
       await store.close();
     }
+  });
+
+  it("backgroundCheckpoint: a worker thread copies the WAL into the database file while the store is open", async () => {
+    const file = join(tmp.dir, "ckpt.db");
+    const store = await openSqliteStore({ path: file, passphrase: "p", backgroundCheckpoint: true });
+    try {
+      await store.transaction(async (tx) => {
+        await tx.tenants.create({ id: "t1", name: "t", createdAt: new Date(0) });
+        await tx.cas.insert(caRecord("ca"));
+      });
+      const before = statSync(file).size;
+      await Promise.all(Array.from({ length: 200 }, (_, i) => store.transaction((tx) => tx.certificates.insert(certRecord(`ck${i}`, "ca")))));
+      let grown = false;
+      for (let i = 0; i < 50 && !grown; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        grown = statSync(file).size > before + 40_000;
+      }
+      expect(grown).toBe(true);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    expect((db.prepare("SELECT COUNT(*) AS n FROM certificates").get() as { n: number }).n).toBe(200);
+    db.close();
   });
 
   it("group commit: transactions queued together commit together, a failing one rolls back alone, each answered after COMMIT", async () => {

@@ -20,6 +20,7 @@ import { type FileHandle, open as openFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "../errors.js";
+import { type Checkpointer, startCheckpointer } from "./checkpointer.js";
 import type { Store } from "../port.js";
 import { type Driver, type OpenOptions, type SqlConn, openSqlStore, resolvePassphrase } from "../sql-store.js";
 
@@ -27,6 +28,11 @@ import { type Driver, type OpenOptions, type SqlConn, openSqlStore, resolvePassp
 export interface SqliteOptions extends OpenOptions {
   /** Path of the database file (created when missing). */
   path: string;
+  /**
+   * Checkpoint the WAL from a worker thread instead of inside COMMITs on the event loop (see
+   * checkpointer.ts). For long-running processes; `caskit serve` turns it on. Defaults to off.
+   */
+  backgroundCheckpoint?: boolean;
   /** Milliseconds a writer waits for another process's lock. Defaults to 30 s. */
   busyTimeoutMs?: number;
   /**
@@ -165,6 +171,11 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   // COMMIT (one fsync) around up to `groupCommit` of them, each inside its own SAVEPOINT so a failing one
   // rolls back alone. Every caller is answered only after the group's COMMIT: a result returned is durable.
   const groupCommit = Math.max(1, options.groupCommit ?? 32);
+  let checkpointer: Checkpointer | undefined;
+  if (options.backgroundCheckpoint) {
+    db.pragma("wal_autocheckpoint = 0");
+    checkpointer = startCheckpointer(options.path);
+  }
   type Job = { fn: (c: SqlConn) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
   const pending: Job[] = [];
   let running = false;
@@ -318,6 +329,8 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
       }
       await wal?.close();
       wal = undefined;
+      await checkpointer?.close();
+      checkpointer = undefined;
       await readTail;
       reader?.db.close();
       reader = undefined;
