@@ -16,6 +16,7 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   crl: runCrlBench,
   durable: runDurableBench,
   http: runHttpBench,
+  growth: () => import("./growth.bench.js").then((m) => m.runGrowthBench()),
 };
 
 const args = process.argv.slice(2);

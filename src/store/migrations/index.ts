@@ -8,9 +8,11 @@
 import { sql as pg0001 } from "./postgres/0001-init.js";
 import { sql as pg0002 } from "./postgres/0002-indexes.js";
 import { sql as pg0003 } from "./postgres/0003-partial-revoked-indexes.js";
+import { sql as pg0004 } from "./postgres/0004-covering-revoked-index.js";
 import { sql as sqlite0001 } from "./sqlite/0001-init.js";
 import { sql as sqlite0002 } from "./sqlite/0002-indexes.js";
 import { sql as sqlite0003 } from "./sqlite/0003-partial-revoked-indexes.js";
+import { sql as sqlite0004 } from "./sqlite/0004-covering-revoked-index.js";
 
 /** The SQL dialects the store speaks. */
 export type Dialect = "sqlite" | "postgres";
@@ -28,11 +30,13 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 1, name: "init", sql: sqlite0001 },
     { version: 2, name: "indexes", sql: sqlite0002 },
     { version: 3, name: "partial-revoked-indexes", sql: sqlite0003 },
+    { version: 4, name: "covering-revoked-index", sql: sqlite0004 },
   ],
   postgres: [
     { version: 1, name: "init", sql: pg0001 },
     { version: 2, name: "indexes", sql: pg0002 },
     { version: 3, name: "partial-revoked-indexes", sql: pg0003 },
+    { version: 4, name: "covering-revoked-index", sql: pg0004 },
   ],
 };
 
