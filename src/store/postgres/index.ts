@@ -83,53 +83,35 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     };
   };
 
+  /** One pooled connection inside `begin` … COMMIT; anything thrown rolls back and is rethrown. */
+  async function inTransaction<T>(begin: "BEGIN" | "BEGIN READ ONLY", fn: (c: SqlConn) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (e) {
+      throw translate(e);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query(begin);
+      const result = await fn(conn(client));
+      await client.query("COMMIT");
+      return result;
+    } catch (e) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        // A connection that cannot roll back is discarded, not returned to the pool mid-transaction.
+        broken = rollbackError;
+      });
+      throw translate(e);
+    } finally {
+      client.release(broken);
+    }
+  }
+
   const driver: Driver = {
     dialect: "postgres",
-    async withTransaction(fn) {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (e) {
-        throw translate(e);
-      }
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN");
-        const result = await fn(conn(client));
-        await client.query("COMMIT");
-        return result;
-      } catch (e) {
-        await client.query("ROLLBACK").catch((rollbackError: Error) => {
-          // A connection that cannot roll back is discarded, not returned to the pool mid-transaction.
-          broken = rollbackError;
-        });
-        throw translate(e);
-      } finally {
-        client.release(broken);
-      }
-    },
-    async withReadOnly(fn) {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (e) {
-        throw translate(e);
-      }
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN READ ONLY");
-        const result = await fn(conn(client));
-        await client.query("COMMIT");
-        return result;
-      } catch (e) {
-        await client.query("ROLLBACK").catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-        throw translate(e);
-      } finally {
-        client.release(broken);
-      }
-    },
+    withTransaction: (fn) => inTransaction("BEGIN", fn),
+    withReadOnly: (fn) => inTransaction("BEGIN READ ONLY", fn),
     async execScript(c, sql) {
       await c.run(sql);
     },

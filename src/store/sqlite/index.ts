@@ -46,6 +46,19 @@ export interface SqliteOptions extends OpenOptions {
 const TENURE_MS = 100;
 /** How long it then steps aside: a few of a waiter's 1–3 ms polls. */
 const PAUSE_MS = 4;
+/** Prepared once per distinct statement: preparing costs more than running these small statements. */
+function statementCache(db: Database.Database): (sql: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (sql) => {
+    let st = statements.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      if (statements.size < 500) statements.set(sql, st);
+    }
+    return st;
+  };
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function translate(e: unknown): unknown {
@@ -92,16 +105,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     db.close();
     throw new StoreError("unavailable", `cannot open the SQLite store at ${options.path}`, { cause });
   }
-  // Prepared once per distinct statement: preparing costs more than running these small statements.
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
-    let st = statements.get(sql);
-    if (!st) {
-      st = db.prepare(sql);
-      if (statements.size < 500) statements.set(sql, st);
-    }
-    return st;
-  };
+  const prepare = statementCache(db);
   const conn: SqlConn = {
     async run(sql, params = []) {
       try {
@@ -126,15 +130,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   let readTail: Promise<unknown> = Promise.resolve();
   const openReader = () => {
     const rdb = new Database(options.path, { readonly: true, timeout: options.busyTimeoutMs ?? 30_000 });
-    const cache = new Map<string, Database.Statement>();
-    const rprep = (sql: string) => {
-      let st = cache.get(sql);
-      if (!st) {
-        st = rdb.prepare(sql);
-        if (cache.size < 200) cache.set(sql, st);
-      }
-      return st;
-    };
+    const rprep = statementCache(rdb);
     const rconn: SqlConn = {
       async run() {
         throw new StoreError("read_only", "a write was attempted inside a read-only store transaction");
