@@ -37,11 +37,12 @@ export async function rebuildCrl(ctx: ServiceContext, tx: StoreTx, ca: CaRecord)
   const previous = await tx.crls.latest(ca.id);
   const entries = await collect(tx, ca.id, previous?.thisUpdate ?? null);
   const number = await tx.cas.takeCrlNumber(ca.id);
-  const thisUpdate = new Date(Math.floor(ctx.now().getTime() / 1000) * 1000);
+  const builtAt = ctx.now();
+  const thisUpdate = new Date(Math.floor(builtAt.getTime() / 1000) * 1000);
   const nextUpdate = new Date(thisUpdate.getTime() + ca.crlDays * 86_400_000);
   const signer = ca.kind === "ROOT" ? { nameDer: authorityOf(ctx, ca).subjectDer, keyIdentifier: authorityOf(ctx, ca).keyIdentifier, signer: authorityOf(ctx, ca).signer } : issuerOf(ctx, ca).crlSigner;
   const crl = buildCrl({ issuer: signer, entries, crlNumber: number, thisUpdate, nextUpdate });
-  const rec: CrlRecord = { caId: ca.id, crlNumber: number, thisUpdate, nextUpdate, der: crl.der };
+  const rec: CrlRecord = { caId: ca.id, crlNumber: number, thisUpdate, nextUpdate, der: crl.der, builtAt };
   await tx.crls.put(rec);
   return rec;
 }
@@ -52,7 +53,10 @@ export async function currentCrl(ctx: ServiceContext, tx: StoreTx, ca: CaRecord)
   if (latest) {
     const lastRevocation = await tx.certificates.lastRevocation(ca.id);
     const half = latest.thisUpdate.getTime() + (latest.nextUpdate.getTime() - latest.thisUpdate.getTime()) / 2;
-    const fresh = (!lastRevocation || lastRevocation.getTime() < latest.thisUpdate.getTime()) && ctx.now().getTime() < half;
+    // Against the build instant, not thisUpdate (whole seconds): a revocation earlier in the same second
+    // as the build is already listed, and must not make every fetch in that second rebuild.
+    const builtAt = latest.builtAt ?? latest.thisUpdate;
+    const fresh = (!lastRevocation || lastRevocation.getTime() < builtAt.getTime()) && ctx.now().getTime() < half;
     if (fresh) return latest;
   }
   return rebuildCrl(ctx, tx, ca);

@@ -95,9 +95,15 @@ export interface CertificateRecord {
 export interface CrlRecord {
   caId: string;
   crlNumber: bigint;
+  /** As in the CRL: whole seconds. */
   thisUpdate: Date;
   nextUpdate: Date;
   der: Uint8Array;
+  /**
+   * When it was built, to the millisecond (the CRL itself carries only seconds): a revocation before
+   * this instant is in it, one after is not. Defaults to `thisUpdate` on write.
+   */
+  builtAt?: Date;
 }
 
 /** One line of the append-only audit log: who did what to which record, when, and how it ended. */

@@ -458,14 +458,18 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         await c.run("INSERT INTO crls (ca_id, crl_number, this_update, next_update, der) VALUES (?, ?, ?, ?, ?)", [
           x.caId,
           x.crlNumber.toString(),
-          x.thisUpdate.getTime(),
+          // this_update keeps the build instant in ms; thisUpdate is read back in whole seconds.
+          (x.builtAt ?? x.thisUpdate).getTime(),
           x.nextUpdate.getTime(),
           Buffer.from(x.der),
         ]);
       },
       async latest(caId) {
         const [r] = await c.all("SELECT * FROM crls WHERE ca_id = ? ORDER BY crl_number DESC LIMIT 1", [caId]);
-        return r ? { caId: r.ca_id as string, crlNumber: BigInt(r.crl_number as string | number), thisUpdate: date(r.this_update), nextUpdate: date(r.next_update), der: bytes(r.der) } : null;
+        if (!r) return null;
+        const builtAt = date(r.this_update);
+        const thisUpdate = new Date(Math.floor(builtAt.getTime() / 1000) * 1000);
+        return { caId: r.ca_id as string, crlNumber: BigInt(r.crl_number as string | number), thisUpdate, nextUpdate: date(r.next_update), der: bytes(r.der), builtAt };
       },
     },
     audit: {

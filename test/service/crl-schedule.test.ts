@@ -37,6 +37,22 @@ describe("refreshAllCrls (the serve scheduler's pass)", () => {
     expect((await latest(subId))?.crlNumber).toBe(2n);
     expect(await refresh()).toEqual([]);
   });
+  it("a revocation earlier in the same second as the rebuild is in it: no rebuild; one after it forces one", async () => {
+    const csr = createCsr({ key: await generateKeyPair("ECC_256"), subject: { commonName: "t.example.com" } }).pem;
+    clock = new Date(Math.floor(clock.getTime() / 1000) * 1000 + 60_000 + 100); // hh:mm:ss.100
+    const { Identifier } = await s.call("CreateServerCertificateWithCsr", { ParentIdentifier: subId, Csr: csr, Days: 30 });
+    await s.call("CreateRevokeClientCertificate", { Identifier });
+    clock = new Date(clock.getTime() + 300); // .400, same second
+    expect(await refresh()).toEqual([subId]);
+    const built = await latest(subId);
+    expect(built?.thisUpdate.getTime() % 1000).toBe(0); // the CRL carries whole seconds
+    clock = new Date(clock.getTime() + 300); // .700, still the same second
+    expect(await refresh()).toEqual([]);
+    const second = await s.call("CreateServerCertificateWithCsr", { ParentIdentifier: subId, Csr: csr, Days: 30 });
+    await s.call("CreateRevokeClientCertificate", { Identifier: second.Identifier }); // at .700: after the build
+    expect(await refresh()).toEqual([subId]);
+    expect((await latest(subId))?.crlNumber).toBe((built?.crlNumber ?? 0n) + 1n);
+  });
   it("rebuilds when half the CRL's validity (CrlDay) has passed, before nextUpdate", async () => {
     const before = await latest(subId);
     clock = new Date(clock.getTime() + 86_400_000 + 1000); // CrlDay 2 → half is one day

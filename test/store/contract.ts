@@ -414,7 +414,12 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
           await t.crls.put({ caId: "other", crlNumber: a, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(1) });
           await t.crls.put({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(2, 0, 255) });
         });
-        expect(await tx((t) => t.crls.latest("other"))).toEqual({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(2, 0, 255) });
+        expect(await tx((t) => t.crls.latest("other"))).toEqual({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(2, 0, 255), builtAt: now });
+        // The build instant is kept to the millisecond; thisUpdate reads back in whole seconds, as in the CRL.
+        const builtAt = new Date(now.getTime() + 1_234);
+        const c = await tx((t) => t.cas.takeCrlNumber("other"));
+        await tx((t) => t.crls.put({ caId: "other", crlNumber: c, thisUpdate: new Date(now.getTime() + 1_000), nextUpdate: next, der: Uint8Array.of(3), builtAt }));
+        expect(await tx((t) => t.crls.latest("other"))).toMatchObject({ crlNumber: c, thisUpdate: new Date(now.getTime() + 1_000), builtAt });
         const err = await tx((t) => t.crls.put({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(3) })).catch((e: unknown) => e);
         expect(err).toMatchObject({ code: "conflict" });
         await expect(tx((t) => t.cas.takeCrlNumber("no-such-ca"))).rejects.toBeInstanceOf(StoreError);
