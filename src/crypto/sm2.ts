@@ -10,9 +10,10 @@
  * scalar arithmetic for CA keys, ~OpenSSL speed, no big-number code of ours. Checked both ways against
  * `openssl pkeyutl -pkeyopt distid:…` in test/crypto/signer.test.ts.
  */
-import { type KeyObject, createPrivateKey, createPublicKey, createSign, createVerify, hash } from "node:crypto";
-import { OID } from "./algorithms.js";
+import { type KeyObject, createPrivateKey, createSign, createVerify, hash } from "node:crypto";
 import { oid } from "../internal/der.js";
+import { OID } from "./algorithms.js";
+import { importMethod, importPublicKey } from "./public-key.js";
 
 /** GM/T 0009-2012: the user ID used when the parties agreed on none. */
 export const SM2_DEFAULT_ID = "1234567812345678";
@@ -62,7 +63,7 @@ const SPKI_PREFIX = (() => {
 /** Imports an uncompressed SM2 point as a KeyObject (OpenSSL checks that it lies on the curve). */
 export function sm2PublicKeyObject(point: Uint8Array): KeyObject {
   if (point.length !== 65 || point[0] !== 0x04) throw new RangeError("SM2 public point must be 65 bytes, uncompressed");
-  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, point]), format: "der", type: "spki" });
+  return importPublicKey(Buffer.concat([SPKI_PREFIX, point]), importMethod("EC"));
 }
 
 /**

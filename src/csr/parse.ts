@@ -76,7 +76,7 @@ function parse(input: string | Uint8Array, maxBytes: number): CsrFacts {
   // 4. signature
   const tbs = encoding(der, cri as Tlv);
   const spkiDer = encoding(der, spki);
-  if (!verifySignature(alg, spkiDer, tbs, signature, key.point ?? undefined, key.jwk ?? undefined)) {
+  if (!verifySignature(alg, spkiDer, tbs, signature, key.point ?? undefined, { jwk: key.jwk ?? undefined, pkcs1: key.pkcs1 ?? undefined })) {
     if (alg.family === "SM2" && key.point && sm2Verify(tbs, signature, key.point, "")) {
       throw new CsrError(
         "bad_signature",
