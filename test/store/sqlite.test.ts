@@ -122,6 +122,14 @@ describe("SQLite adapter", () => {
     db.close();
   });
 
+  it("a closed store refuses reads and transactions (unavailable) and reopens nothing", async () => {
+    const store = await openSqliteStore({ path: join(tmp.dir, "closed.db"), passphrase: "p" });
+    await store.read((tx) => tx.tenants.get("x"));
+    await store.close();
+    await expect(store.read((tx) => tx.tenants.get("x"))).rejects.toMatchObject({ name: "StoreError", code: "unavailable" });
+    await expect(store.transaction((tx) => tx.tenants.get("x"))).rejects.toMatchObject({ name: "StoreError", code: "unavailable" });
+  });
+
   it("group commit: transactions queued together commit together, a failing one rolls back alone, each answered after COMMIT", async () => {
     const file = join(tmp.dir, "group.db");
     const store = await openSqliteStore({ path: file, passphrase: "p", groupCommit: 8 });

@@ -127,6 +127,8 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   // snapshot never waits for the writer, in this process or another. Read transactions on it take
   // turns (one BEGIN … COMMIT at a time); each is a few statements.
   let reader: { db: Database.Database; conn: SqlConn } | undefined;
+  /** Set by close(): later calls are refused instead of reopening connections. */
+  let closed = false;
   let readTail: Promise<unknown> = Promise.resolve();
   const openReader = () => {
     const rdb = new Database(options.path, { readonly: true, timeout: options.busyTimeoutMs ?? 30_000 });
@@ -149,6 +151,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   };
   function withReadOnly<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
+      if (closed) throw new StoreError("unavailable", "the store is closed");
       reader ??= openReader();
       const r = reader;
       r.db.exec("BEGIN");
@@ -303,6 +306,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     dialect: "sqlite",
     withReadOnly,
     withTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
+      if (closed) return Promise.reject(new StoreError("unavailable", "the store is closed"));
       return new Promise<T>((resolve, reject) => {
         pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
         // Start on the next tick, so transactions submitted together share one commit.
@@ -320,6 +324,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
       // BEGIN IMMEDIATE already holds the database's write lock.
     },
     async close() {
+      closed = true;
       while (running || pending.length || syncing.size) {
         await (running ? idle : syncing.size ? Promise.all(syncing) : new Promise((r) => setImmediate(r)));
       }
