@@ -1,11 +1,14 @@
 /**
  * cfssl (Debian package golang-cfssl, 1.2) as the HTTP baseline: a P-256 CA made with
  * `cfssl gencert -initca`, `cfssl serve` on loopback, and the raw request for POST /api/v1/cfssl/sign.
- * cfssl keeps no database here (no -db-config): it signs and answers, nothing is stored.
+ * By default cfssl keeps no database (no -db-config): it signs and answers, nothing is stored. With
+ * `db: true` it stores every certificate in its SQLite certdb (the schema of cfssl's
+ * certdb/sqlite/migrations, created here), as a CA that can revoke must — the like-for-like comparison.
  */
 import { type ChildProcess, execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import Database from "better-sqlite3";
 import { join } from "node:path";
 import { freePort, requireTool, spawnPlaced, stopChild } from "./loadgen.js";
 
@@ -22,8 +25,22 @@ export function cfsslSignBody(csrPem: string, host: string): string {
 }
 
 /** Creates a P-256 CA in `dir`, starts `cfssl serve` behind `prefix`, waits until it signs, returns it. */
-export async function startCfssl(dir: string, prefix: string[], days: number, csrPem: string, host: string): Promise<Cfssl> {
+export async function startCfssl(dir: string, prefix: string[], days: number, csrPem: string, host: string, options: { db?: boolean } = {}): Promise<Cfssl> {
   const cfssl = requireTool("cfssl", "golang-cfssl");
+  const dbArgs: string[] = [];
+  if (options.db) {
+    const file = join(dir, "cfssl-certs.db");
+    const db = new Database(file);
+    db.exec(`CREATE TABLE certificates (serial_number blob NOT NULL, authority_key_identifier blob NOT NULL, ca_label blob,
+        status blob NOT NULL, reason int, expiry timestamp, revoked_at timestamp, pem blob NOT NULL,
+        PRIMARY KEY (serial_number, authority_key_identifier));
+      CREATE TABLE ocsp_responses (serial_number blob NOT NULL, authority_key_identifier blob NOT NULL, body blob NOT NULL,
+        expiry timestamp, PRIMARY KEY (serial_number, authority_key_identifier),
+        FOREIGN KEY (serial_number, authority_key_identifier) REFERENCES certificates (serial_number, authority_key_identifier));`);
+    db.close();
+    writeFileSync(join(dir, "cfssl-db.json"), JSON.stringify({ driver: "sqlite3", data_source: file }));
+    dbArgs.push("-db-config", join(dir, "cfssl-db.json"));
+  }
   writeFileSync(join(dir, "ca-csr.json"), JSON.stringify({ CN: "cfssl Bench CA", key: { algo: "ecdsa", size: 256 } }));
   const gen = JSON.parse(execFileSync(cfssl, ["gencert", "-initca", join(dir, "ca-csr.json")], { stdio: ["ignore", "pipe", "pipe"] }).toString());
   writeFileSync(join(dir, "cfssl-ca.pem"), gen.cert);
@@ -34,7 +51,7 @@ export async function startCfssl(dir: string, prefix: string[], days: number, cs
     JSON.stringify({ signing: { default: { expiry: `${days * 24}h`, usages: ["digital signature", "key encipherment", "server auth"] } } }),
   );
   const port = await freePort();
-  const args = ["serve", "-address", "127.0.0.1", "-port", String(port), "-ca", join(dir, "cfssl-ca.pem"), "-ca-key", join(dir, "cfssl-ca-key.pem"), "-config", join(dir, "cfssl-config.json"), "-loglevel", "3"];
+  const args = ["serve", "-address", "127.0.0.1", "-port", String(port), "-ca", join(dir, "cfssl-ca.pem"), "-ca-key", join(dir, "cfssl-ca-key.pem"), "-config", join(dir, "cfssl-config.json"), ...dbArgs, "-loglevel", "3"];
   const child = spawnPlaced(prefix, [cfssl, ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {

@@ -7,7 +7,9 @@
  *   (ACS3-HMAC-SHA256), `Immediately=1` (the certificate is in the answer). Every request needs its own nonce,
  *   so the requests are signed here beforehand (src/http/rpc/signature.ts) and replayed once each.
  * - cfssl: `cfssl serve` (Debian golang-cfssl 1.2) with a P-256 CA from `cfssl gencert -initca`,
- *   POST /api/v1/cfssl/sign {certificate_request, hosts}; it stores nothing (no -db-config).
+ *   POST /api/v1/cfssl/sign {certificate_request, hosts}; it stores nothing (no -db-config). That is the
+ *   target's comparator. A third contestant, cfssl with `-db-config` on its SQLite certdb, stores every
+ *   certificate as caskit does (and as a CA that revokes must): the like-for-like figure.
  * - Same CSR (P-256, CN bench.example.com), same 30-day validity, same wrk settings (-t1 -c16) and the same
  *   placement for both. Both servers run side by side; after a 3 s warm-up each, the measured 10 s per server
  *   are five 2 s wrk runs alternating between them (ABBAABBAAB), so load from other work on the machine
@@ -27,10 +29,11 @@
  */
 import { type ChildProcess, execFileSync } from "node:child_process";
 import { X509Certificate, createHash, randomBytes, sign } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import Database from "better-sqlite3";
 import { createRootCa, createSubCa } from "../src/ca/index.js";
 import { generateKeyPair } from "../src/crypto/keys.js";
 import { createCsr, parseCsr } from "../src/csr/index.js";
@@ -43,8 +46,11 @@ import { type Pooled, type WrkOptions, type WrkResult, checkWrk, placement, pool
 /** Per server: SLICES × SLICE_SECONDS of measured load (10 s), in slices alternating between the servers. */
 const SLICES = 5;
 const SLICE_SECONDS = 2;
-/** A = caskit, B = cfssl; ABBA… so neither always goes first, and drift lands on both alike. */
-const ORDER = ["A", "B", "B", "A", "A", "B", "B", "A", "A", "B", "B", "A"];
+/**
+ * A = caskit, B = cfssl (stores nothing), C = cfssl with its SQLite certdb; ABCCBA… so none always goes
+ * first, and drift lands on all alike.
+ */
+const ORDER = ["A", "B", "C", "C", "B", "A", "A", "B", "C", "C", "B", "A", "A", "B", "C"];
 const WARMUP_SECONDS = 3;
 const THREADS = 1;
 const CONNECTIONS = 16;
@@ -138,6 +144,7 @@ export async function runHttpBench(): Promise<BenchRow[]> {
   const wrkBase: Omit<WrkOptions, "url" | "requestsFile" | "mode" | "expect" | "seconds"> = { threads: THREADS, connections: CONNECTIONS, prefix: place.client };
   let caskit: ChildProcess | undefined;
   let cfssl: Cfssl | undefined;
+  let cfsslDb: Cfssl | undefined;
   try {
     const csr = createCsr({ key: await generateKeyPair("ECC_256"), subject: { commonName: HOST_NAME } }).pem;
 
@@ -171,6 +178,16 @@ export async function runHttpBench(): Promise<BenchRow[]> {
       `POST /api/v1/cfssl/sign HTTP/1.1\r\nhost: ${cfsslHost}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     ]);
     const cfsslOpts = { ...wrkBase, url: `http://${cfsslHost}`, requestsFile: cfsslFile, mode: "cycle" as const, expect: CFSSL_EXPECT };
+    // cfssl storing each certificate in its SQLite certdb: its own directory, CA and port.
+    const dbDir = join(dir, "cfssl-db");
+    mkdirSync(dbDir);
+    cfsslDb = await startCfssl(dbDir, place.server, DAYS, csr, HOST_NAME, { db: true });
+    const cfsslDbHost = `127.0.0.1:${cfsslDb.port}`;
+    const cfsslDbFile = join(dir, "cfssl-db.req");
+    writeRequestFiles(cfsslDbFile, THREADS, "cycle", [
+      `POST /api/v1/cfssl/sign HTTP/1.1\r\nhost: ${cfsslDbHost}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    ]);
+    const cfsslDbOpts = { ...cfsslOpts, url: `http://${cfsslDbHost}`, requestsFile: cfsslDbFile };
 
     // Other work on the machine skews a run (both servers share core 1 with it; caskit's fsyncs share the
     // disk): say how busy it was.
@@ -186,12 +203,16 @@ export async function runHttpBench(): Promise<BenchRow[]> {
     const cfsslWarm = await runWrk({ ...cfsslOpts, seconds: WARMUP_SECONDS });
     checkWrk("cfssl warm-up", cfsslWarm);
     console.error(fmtRun("cfssl warm-up", cfsslWarm));
+    const cfsslDbWarm = await runWrk({ ...cfsslDbOpts, seconds: WARMUP_SECONDS });
+    checkWrk("cfssl+certdb warm-up", cfsslDbWarm);
+    console.error(fmtRun("cfssl+certdb warm-up", cfsslDbWarm));
 
     // Interleaved slices (ABBA…): contention from elsewhere on the machine lands on both servers alike.
     const caskitRuns: WrkResult[] = [];
     const cfsslRuns: WrkResult[] = [];
+    const cfsslDbRuns: WrkResult[] = [];
     let fastest = caskitWarm.rps;
-    for (const who of ORDER.slice(0, 2 * SLICES)) {
+    for (const who of ORDER.slice(0, 3 * SLICES)) {
       if (who === "A") {
         const file = join(dir, `caskit-${caskitRuns.length}.req`);
         // Sized from the fastest caskit rate so far; between slices, so no slice waits on signing.
@@ -201,20 +222,36 @@ export async function runHttpBench(): Promise<BenchRow[]> {
         removeRequestFiles(file, THREADS);
         fastest = Math.max(fastest, r.rps);
         caskitRuns.push(r);
-      } else {
+      } else if (who === "B") {
         const r = await runWrk({ ...cfsslOpts, seconds: SLICE_SECONDS });
         checkWrk(`cfssl slice ${cfsslRuns.length + 1}`, r);
         cfsslRuns.push(r);
+      } else {
+        const r = await runWrk({ ...cfsslDbOpts, seconds: SLICE_SECONDS });
+        checkWrk(`cfssl+certdb slice ${cfsslDbRuns.length + 1}`, r);
+        cfsslDbRuns.push(r);
       }
     }
     const caskitRun = pool(caskitRuns);
     const cfsslRun = pool(cfsslRuns);
+    const cfsslDbRun = pool(cfsslDbRuns);
     console.error(fmtRun("caskit", caskitRun));
     console.error(fmtRun("cfssl ", cfsslRun));
+    console.error(fmtRun("cfssl+certdb", cfsslDbRun));
     await stopChild(caskit);
     caskit = undefined;
     await cfssl.stop();
     cfssl = undefined;
+    await cfsslDb.stop();
+    cfsslDb = undefined;
+    // cfssl+certdb must really have stored what it answered (else it is not the like-for-like figure).
+    {
+      const answered = cfsslDbWarm.requests + cfsslDbRuns.reduce((n, r) => n + r.requests, 0);
+      const db = new Database(join(dbDir, "cfssl-certs.db"), { readonly: true });
+      const stored = (db.prepare("SELECT COUNT(*) AS n FROM certificates").get() as { n: number }).n;
+      db.close();
+      if (stored < answered) throw new Error(`cfssl+certdb answered ${answered} requests but stored ${stored} certificates`);
+    }
 
     // Ceilings in the same run (this process, one core, no server running): in-process issuance and raw signing.
     const r = await createRootCa({ subject: { commonName: "Ceiling Root" }, algorithm: "ECC_256", years: 5 });
@@ -230,6 +267,9 @@ export async function runHttpBench(): Promise<BenchRow[]> {
       row(`http CreateServerCertificateWithCsr (V3, SQLite, P-256; ${tag}) vs cfssl (target >= 1.5)`, "req/s", caskitRun.rps, "cfssl /api/v1/cfssl/sign req/s", cfsslRun.rps),
       row("http latency p50: caskit vs cfssl", "ms", caskitRun.p50ms, "cfssl p50", cfsslRun.p50ms),
       row("http latency p99: caskit vs cfssl", "ms", caskitRun.p99ms, "cfssl p99", cfsslRun.p99ms),
+      row("http caskit vs cfssl storing each cert in its SQLite certdb", "req/s", caskitRun.rps, "cfssl+certdb req/s", cfsslDbRun.rps),
+      row("http latency p50: caskit vs cfssl+certdb", "ms", caskitRun.p50ms, "cfssl+certdb p50", cfsslDbRun.p50ms),
+      row("http latency p99: caskit vs cfssl+certdb", "ms", caskitRun.p99ms, "cfssl+certdb p99", cfsslDbRun.p99ms),
       row("http CreateServerCertificateWithCsr vs raw signing", "req/s", caskitRun.rps, "crypto.sign P-256", rawSign),
       row("http cfssl /api/v1/cfssl/sign vs raw signing", "req/s", cfsslRun.rps, "crypto.sign P-256", rawSign),
       row("http CreateServerCertificateWithCsr vs in-process issuance", "req/s", caskitRun.rps, "in-process issuance P-256", inProcess),
@@ -237,6 +277,7 @@ export async function runHttpBench(): Promise<BenchRow[]> {
   } finally {
     await stopChild(caskit);
     await cfssl?.stop();
+    await cfsslDb?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
