@@ -24,6 +24,11 @@ export function cfsslSignBody(csrPem: string, host: string): string {
   return JSON.stringify({ certificate_request: csrPem, hosts: [host] });
 }
 
+/** The raw HTTP request wrk replays against cfssl at `host` ("127.0.0.1:port"). */
+export function cfsslRawRequest(host: string, body: string): string {
+  return `POST /api/v1/cfssl/sign HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
 /** Creates a P-256 CA in `dir`, starts `cfssl serve` behind `prefix`, waits until it signs, returns it. */
 export async function startCfssl(dir: string, prefix: string[], days: number, csrPem: string, host: string, options: { db?: boolean } = {}): Promise<Cfssl> {
   const cfssl = requireTool("cfssl", "golang-cfssl");

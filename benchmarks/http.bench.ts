@@ -2,7 +2,7 @@
  * HTTP issuance, caskit against cfssl, both driven by the same load generator in the same run (issue 5,
  * target 6: caskit >= 1.5x cfssl's throughput).
  *
- * - caskit: `caskit serve` (built CLI, dist/) on loopback with a durable SQLite store (WAL, synchronous=FULL),
+ * - caskit: `caskit serve` (built CLI, dist/) on loopback with a durable SQLite store (WAL fsynced before each answer),
  *   a P-256 root and issuing CA made by the CLI, `CreateServerCertificateWithCsr` signed with V3
  *   (ACS3-HMAC-SHA256), `Immediately=1` (the certificate is in the answer). Every request needs its own nonce,
  *   so the requests are signed here beforehand (src/http/rpc/signature.ts) and replayed once each.
@@ -39,7 +39,7 @@ import { generateKeyPair } from "../src/crypto/keys.js";
 import { createCsr, parseCsr } from "../src/csr/index.js";
 import { pct, v3CanonicalRequest, v3Signature, v3StringToSign } from "../src/http/rpc/signature.js";
 import { Issuer } from "../src/issue/index.js";
-import { type Cfssl, cfsslSignBody, startCfssl } from "./cfssl.js";
+import { type Cfssl, cfsslRawRequest, cfsslSignBody, startCfssl } from "./cfssl.js";
 import { type BenchRow, formatTable, measureRate, row } from "./harness.js";
 import { type Pooled, type WrkOptions, type WrkResult, checkWrk, placement, pool, removeRequestFiles, requireTool, runWrk, spawnPlaced, stopChild, writeRequestFiles } from "./loadgen.js";
 
@@ -174,9 +174,7 @@ export async function runHttpBench(): Promise<BenchRow[]> {
     const cfsslHost = `127.0.0.1:${cfssl.port}`;
     const body = cfsslSignBody(csr, HOST_NAME);
     const cfsslFile = join(dir, "cfssl.req");
-    writeRequestFiles(cfsslFile, THREADS, "cycle", [
-      `POST /api/v1/cfssl/sign HTTP/1.1\r\nhost: ${cfsslHost}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    ]);
+    writeRequestFiles(cfsslFile, THREADS, "cycle", [cfsslRawRequest(cfsslHost, body)]);
     const cfsslOpts = { ...wrkBase, url: `http://${cfsslHost}`, requestsFile: cfsslFile, mode: "cycle" as const, expect: CFSSL_EXPECT };
     // cfssl storing each certificate in its SQLite certdb: its own directory, CA and port.
     const dbDir = join(dir, "cfssl-db");
@@ -184,9 +182,7 @@ export async function runHttpBench(): Promise<BenchRow[]> {
     cfsslDb = await startCfssl(dbDir, place.server, DAYS, csr, HOST_NAME, { db: true });
     const cfsslDbHost = `127.0.0.1:${cfsslDb.port}`;
     const cfsslDbFile = join(dir, "cfssl-db.req");
-    writeRequestFiles(cfsslDbFile, THREADS, "cycle", [
-      `POST /api/v1/cfssl/sign HTTP/1.1\r\nhost: ${cfsslDbHost}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    ]);
+    writeRequestFiles(cfsslDbFile, THREADS, "cycle", [cfsslRawRequest(cfsslDbHost, body)]);
     const cfsslDbOpts = { ...cfsslOpts, url: `http://${cfsslDbHost}`, requestsFile: cfsslDbFile };
 
     // Other work on the machine skews a run (both servers share core 1 with it; caskit's fsyncs share the

@@ -11,7 +11,7 @@
  * `openssl pkeyutl -pkeyopt distid:…` in test/crypto/signer.test.ts.
  */
 import { type KeyObject, createPrivateKey, createSign, createVerify, hash } from "node:crypto";
-import { oid } from "../internal/der.js";
+import { bitString, oid, sequence } from "../internal/der.js";
 import { OID } from "./algorithms.js";
 import { importMethod, importPublicKey } from "./public-key.js";
 
@@ -46,24 +46,22 @@ function zPrefix(userId: string): Buffer {
   return p;
 }
 
+function checkPoint(point: Uint8Array): void {
+  if (point.length !== 65 || point[0] !== 0x04) throw new RangeError("SM2 public point must be 65 bytes, uncompressed");
+}
+
 /** Z_A = SM3(ENTL_A || ID_A || a || b || x_G || y_G || x_A || y_A) for an uncompressed point. */
 export function sm2Z(point: Uint8Array, userId: string = SM2_DEFAULT_ID): Buffer {
-  if (point.length !== 65 || point[0] !== 0x04) throw new RangeError("SM2 public point must be 65 bytes, uncompressed");
+  checkPoint(point);
   return hash("sm3", Buffer.concat([zPrefix(userId), point.subarray(1)]), "buffer");
 }
 
-// SEQUENCE { SEQUENCE { id-ecPublicKey, sm2 curve }, BIT STRING (0 unused bits) || point }
-const SPKI_PREFIX = (() => {
-  const alg = Buffer.concat([oid(OID.ecPublicKey), oid(OID.sm2Curve)]);
-  const algSeq = Buffer.concat([Buffer.from([0x30, alg.length]), alg]);
-  const body = algSeq.length + 2 + 66;
-  return Buffer.concat([Buffer.from([0x30, body]), algSeq, Buffer.from([0x03, 66, 0x00])]);
-})();
+const SM2_KEY_ALGORITHM = sequence(oid(OID.ecPublicKey), oid(OID.sm2Curve));
 
 /** Imports an uncompressed SM2 point as a KeyObject (OpenSSL checks that it lies on the curve). */
 export function sm2PublicKeyObject(point: Uint8Array): KeyObject {
-  if (point.length !== 65 || point[0] !== 0x04) throw new RangeError("SM2 public point must be 65 bytes, uncompressed");
-  return importPublicKey(Buffer.concat([SPKI_PREFIX, point]), importMethod("EC"));
+  checkPoint(point);
+  return importPublicKey(sequence(SM2_KEY_ALGORITHM, bitString(point)), importMethod("EC"));
 }
 
 /**

@@ -6,7 +6,7 @@
 import { verify as nodeVerify } from "node:crypto";
 import type { SignatureAlgorithm } from "./algorithms.js";
 import { type KeyHints, importMethod, importPublicKey } from "./public-key.js";
-import { sm2PublicKeyObject, sm2Verify } from "./sm2.js";
+import { sm2Verify } from "./sm2.js";
 
 /**
  * Verifies `signature` over `data` with the public key `spki`.
@@ -24,7 +24,7 @@ export function verifySignature(
   try {
     if (algorithm.family === "SM2") {
       if (!sm2PublicPoint) return false;
-      return sm2Verify(data, signature, { point: sm2PublicPoint, key: sm2PublicKeyObject(sm2PublicPoint) });
+      return sm2Verify(data, signature, { point: sm2PublicPoint, key: importPublicKey(spki, importMethod("EC")) });
     }
     const key = importPublicKey(spki, importMethod(algorithm.family === "RSA" ? "RSA" : "EC"), hints);
     if (algorithm.family === "RSA") return nodeVerify(algorithm.hash, data, key, signature);

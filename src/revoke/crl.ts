@@ -106,11 +106,6 @@ class ByteSink {
 /** Largest entry: SEQUENCE header 2 + INTEGER 2+21 + GeneralizedTime 17 + a reasonCode extension. */
 const MAX_ENTRY = 2 + 23 + 17 + Math.max(0, ...[...REASON_EXTENSIONS.values()].map((e) => e.length));
 
-/**
- * Writes the DER time of `sec` (seconds since the epoch) at `buf[pos]` and returns its length: UTCTime
- * for 1950–2049, GeneralizedTime otherwise (RFC 5280 §4.1.2.5, as `time()` in internal/der.ts, which a
- * test holds it to). Civil date from day number by H. Hinnant's algorithm: no Date, no string per entry.
- */
 /** Two ASCII digits of `v` (0–99) at `p`; returns the next position. */
 function two(buf: Uint8Array, p: number, v: number): number {
   const tens = (v / 10) | 0;
@@ -119,6 +114,11 @@ function two(buf: Uint8Array, p: number, v: number): number {
   return p + 2;
 }
 
+/**
+ * Writes the DER time of `sec` (seconds since the epoch) at `buf[pos]` and returns its length: UTCTime
+ * for 1950–2049, GeneralizedTime otherwise (RFC 5280 §4.1.2.5, as `time()` in internal/der.ts, which a
+ * test holds it to). Civil date from day number by H. Hinnant's algorithm: no Date, no string per entry.
+ */
 export function writeTime(buf: Uint8Array, pos: number, sec: number): number {
   const days = Math.floor(sec / 86_400);
   let rem = sec - days * 86_400;

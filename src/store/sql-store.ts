@@ -219,10 +219,10 @@ class SqlStore implements Store {
 function repos(c: SqlConn, vault: KeyVault): StoreTx {
   // Keys are decrypted when first read, not with every row: issuance reads its CA twice per certificate
   // and never looks at the sealed key (the prepared issuer holds it); listings never do either.
-  const withLazyKey = <T extends object>(rec: T, enc: unknown, aad: string): T => {
+  const withLazyKey = <T extends { keyPkcs8: Uint8Array | null }>(rec: Omit<T, "keyPkcs8">, enc: unknown, aad: string): T => {
     let plain: Uint8Array | null | undefined;
     const sealed = enc === null || enc === undefined ? null : bytes(enc);
-    return Object.defineProperty(rec, "keyPkcs8", {
+    return Object.defineProperty(rec as T, "keyPkcs8", {
       enumerable: true,
       configurable: true,
       get: () => (plain === undefined ? (plain = sealed ? new Uint8Array(vault.open(sealed, aad)) : null) : plain),
@@ -231,7 +231,7 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
       },
     });
   };
-  const toCa = (r: Row): CaRecord => withLazyKey({
+  const toCa = (r: Row): CaRecord => withLazyKey<CaRecord>({
     id: r.id as string,
     tenantId: r.tenant_id as string,
     parentId: (r.parent_id as string | null) ?? null,
@@ -239,7 +239,6 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     status: r.status as CaRecord["status"],
     certificatePem: r.certificate_pem as string,
     chainPem: r.chain_pem as string,
-    keyPkcs8: undefined as unknown as Uint8Array,
     subject: JSON.parse(r.subject as string),
     serialNumber: r.serial_number as string,
     algorithm: r.algorithm as string,
@@ -254,7 +253,7 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     createdAt: date(r.created_at),
     revokedAt: dateOrNull(r.revoked_at),
   }, r.key_enc, `ca:${r.id}`);
-  const toCert = (r: Row): CertificateRecord => withLazyKey({
+  const toCert = (r: Row): CertificateRecord => withLazyKey<CertificateRecord>({
     id: r.id as string,
     tenantId: r.tenant_id as string,
     issuerId: r.issuer_id as string,
@@ -270,7 +269,6 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     keySize: num(r.key_size),
     signAlgorithm: r.sign_algorithm as string,
     sha256: r.sha256 as string,
-    keyPkcs8: null,
     tags: JSON.parse(r.tags as string),
     createdAt: date(r.created_at),
     revokedAt: dateOrNull(r.revoked_at),
