@@ -10,7 +10,7 @@
  * scalar arithmetic for CA keys, ~OpenSSL speed, no big-number code of ours. Checked both ways against
  * `openssl pkeyutl -pkeyopt distid:…` in test/crypto/signer.test.ts.
  */
-import { type KeyObject, createPrivateKey, createSign, createVerify, hash } from "node:crypto";
+import { type KeyObject, createPrivateKey, createPublicKey, createSign, createVerify, hash } from "node:crypto";
 import { bitString, oid, sequence } from "../internal/der.js";
 import { OID } from "./algorithms.js";
 import { importMethod, importPublicKey } from "./public-key.js";
@@ -66,11 +66,25 @@ export function sm2PublicKeyObject(point: Uint8Array): KeyObject {
 
 /**
  * A key Node generated on the SM2 curve is an OpenSSL *EC* key, on which EVP_PKEY_sign makes ECDSA;
- * decoded from PKCS#8, a key on that curve becomes an SM2 key. Round-trip once so signing is SM2.
+ * decoded from PKCS#8 (every key read back from a store or a file), a key on that curve becomes an
+ * SM2 key, which Node 20 reports with `asymmetricKeyType` undefined. Round-trip the first kind once so
+ * signing is SM2; take the second as it is, after checking its curve.
  */
 function asSm2Key(privateKey: KeyObject): KeyObject {
-  if (privateKey.type !== "private" || privateKey.asymmetricKeyType !== "ec") throw new TypeError("an SM2 private key is required");
-  return createPrivateKey({ key: privateKey.export({ type: "pkcs8", format: "der" }), format: "der", type: "pkcs8" });
+  if (privateKey.type === "private" && onSm2Curve(privateKey)) {
+    if (privateKey.asymmetricKeyType === undefined) return privateKey;
+    return createPrivateKey({ key: privateKey.export({ type: "pkcs8", format: "der" }), format: "der", type: "pkcs8" });
+  }
+  throw new TypeError("an SM2 private key is required");
+}
+
+/** True for an EC or SM2 key whose SPKI names the SM2 curve. */
+function onSm2Curve(key: KeyObject): boolean {
+  const type = key.asymmetricKeyType;
+  if (type !== "ec" && type !== undefined) return false;
+  const spki = createPublicKey(key).export({ type: "spki", format: "der" });
+  // SEQUENCE (short length) { SM2_KEY_ALGORITHM, BIT STRING }: the algorithm starts at byte 2.
+  return spki.subarray(2, 2 + SM2_KEY_ALGORITHM.length).equals(SM2_KEY_ALGORITHM);
 }
 
 /**

@@ -3,7 +3,7 @@
  * could silently verify the wrong thing — plain ECDSA on the SM2 curve, forged scalars, non-DER
  * signatures, points off the curve — and Z_A itself against OpenSSL's.
  */
-import { createSign, generateKeyPairSync } from "node:crypto";
+import { createPrivateKey, createSign, generateKeyPairSync } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { SM2_DEFAULT_ID, sm2PublicKeyObject, sm2Signer, sm2Verify, sm2Z } from "../../src/crypto/sm2.js";
@@ -70,6 +70,21 @@ describe("SM2 through OpenSSL", () => {
       expect(sm2Verify(data, sig, point, id === SM2_DEFAULT_ID ? "alice@example.com" : SM2_DEFAULT_ID)).toBe(false);
     }
     expect(sm2Z(point).length).toBe(32);
+  });
+
+  it("signs with a key read back from PKCS#8 (how every stored or imported SM2 key arrives), and refuses a P-256 key", () => {
+    const k = newKey();
+    const reread = createPrivateKey({ key: k.privateKey.export({ type: "pkcs8", format: "der" }), format: "der", type: "pkcs8" });
+    expect(reread.asymmetricKeyType).not.toBe("ec"); // Node 20 reports it as undefined: the case that broke stored CAs
+    const sig = sm2Signer(reread, k.point)(data);
+    expect(sm2Verify(data, sig, k.point)).toBe(true);
+    writeFileSync(tmp.path("r.pem"), reread.export({ type: "pkcs8", format: "pem" }));
+    writeFileSync(tmp.path("rd"), data);
+    writeFileSync(tmp.path("rs"), sig);
+    const out = opensslOrThrow(["pkeyutl", "-verify", "-inkey", tmp.path("r.pem"), "-rawin", "-digest", "sm3", "-pkeyopt", `distid:${SM2_DEFAULT_ID}`, "-in", tmp.path("rd"), "-sigfile", tmp.path("rs")]);
+    expect(out).toMatch(/Signature Verified Successfully/);
+    const p256 = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+    expect(() => sm2Signer(p256, k.point)).toThrow(/SM2 private key is required/);
   });
 
   it("refuses plain ECDSA made with the same key on the SM2 curve", () => {
