@@ -213,6 +213,21 @@ export interface AuditRepo {
   list(limit: number): Promise<AuditRecord[]>;
 }
 
+/**
+ * Signature nonces of authenticated requests, remembered across restarts and by every process sharing
+ * the store (a replayed request is refused by any of them).
+ */
+export interface NonceRepo {
+  /**
+   * Records (accessKeyId, nonce) until `expiresAt`; true when it was fresh, false when it is already held
+   * and not yet expired at `now` (a replay). One INSERT … ON CONFLICT: concurrent claimers of one nonce,
+   * in any process, get exactly one true once their transactions commit.
+   */
+  claim(accessKeyId: string, nonce: string, now: Date, expiresAt: Date): Promise<boolean>;
+  /** Deletes up to `limit` nonces that expired before `now`; returns how many (sweep in batches). */
+  sweep(now: Date, limit: number): Promise<number>;
+}
+
 /** The repositories, bound to one open transaction. Valid only inside the `transaction` callback. */
 export interface StoreTx {
   tenants: TenantRepo;
@@ -221,6 +236,7 @@ export interface StoreTx {
   certificates: CertificateRepo;
   crls: CrlRepo;
   audit: AuditRepo;
+  nonces: NonceRepo;
 }
 
 /**
@@ -245,6 +261,8 @@ export interface Store {
    * For lookups on hot paths — authentication, Describe/List actions — that must not queue behind writes.
    */
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** A cheap liveness check on the read-only snapshot (health probes): resolves when the store answers. */
+  ping(): Promise<void>;
   /** Row counts per table (for tests and `caskit` diagnostics). */
   counts(): Promise<Record<string, number>>;
   close(): Promise<void>;

@@ -200,6 +200,10 @@ class SqlStore implements Store {
     return this.#driver.withReadOnly((c) => fn(repos(c, this.#vault)));
   }
 
+  async ping(): Promise<void> {
+    await this.#driver.withReadOnly((c) => c.all("SELECT version FROM schema_migrations LIMIT 1"));
+  }
+
   async counts(): Promise<Record<string, number>> {
     return this.#driver.withTransaction(async (c) => {
       const out: Record<string, number> = {};
@@ -493,6 +497,22 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
           outcome: r.outcome as AuditRecord["outcome"],
           detail: (r.detail as string | null) ?? null,
         }));
+      },
+    },
+    nonces: {
+      async claim(accessKeyId, nonce, now, expiresAt) {
+        // A row left behind by a nonce that has expired (not swept yet) is taken over; a live one is not.
+        const n = await c.run(
+          "INSERT INTO nonces (access_key_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE nonces.expires_at < ?",
+          [accessKeyId, nonce, expiresAt.getTime(), now.getTime()],
+        );
+        return n > 0;
+      },
+      async sweep(now, limit) {
+        return c.run(
+          "DELETE FROM nonces WHERE (access_key_id, nonce) IN (SELECT access_key_id, nonce FROM nonces WHERE expires_at < ? ORDER BY expires_at LIMIT ?)",
+          [now.getTime(), limit],
+        );
       },
     },
   };

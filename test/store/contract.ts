@@ -7,6 +7,10 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreError } from "../../src/store/errors.js";
 import type { CaRecord, CertificateRecord, Store, StoreTx } from "../../src/store/port.js";
+import { MIGRATIONS } from "../../src/store/migrations/index.js";
+
+/** Every migration version this code knows, in order (each must be recorded once applied). */
+const VERSIONS = MIGRATIONS.sqlite.map((m) => m.version);
 
 /** What an adapter's test file supplies to {@link runStoreContract}. */
 export interface ContractHooks {
@@ -119,13 +123,15 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
     describe("migrations", () => {
       it("records every applied version in schema_migrations", async () => {
         const rows = await hooks.raw("SELECT version FROM schema_migrations ORDER BY version");
-        expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+        expect(rows.map((r) => Number(r.version))).toEqual(VERSIONS);
       });
 
       it("applies only what is missing when reopened (upgrade from version 1)", async () => {
         await store.close();
         // Undo migrations 4, 3 and 2 by hand: the schema as version 1 left it.
         const undo = [
+          "DELETE FROM schema_migrations WHERE version = 6",
+          "DROP TABLE nonces",
           "DELETE FROM schema_migrations WHERE version = 4",
           "DROP INDEX certificates_revoked",
           "DROP INDEX certificates_revoked_at",
@@ -142,7 +148,7 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         for (const sql of undo) await hooks.raw(sql);
         expect(await hooks.plan("SELECT MAX(revoked_at) FROM certificates WHERE issuer_id = 'sub1' AND status = 'REVOKE'")).not.toMatch(/certificates_revoked_at/);
         store = await hooks.open(PASS);
-        expect((await hooks.raw("SELECT version FROM schema_migrations ORDER BY version")).map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+        expect((await hooks.raw("SELECT version FROM schema_migrations ORDER BY version")).map((r) => Number(r.version))).toEqual(VERSIONS);
         const indexNamed = (name: string) =>
           hooks.raw(store.kind === "postgres" ? `SELECT indexname FROM pg_indexes WHERE indexname = '${name}'` : `SELECT name FROM sqlite_master WHERE type = 'index' AND name = '${name}'`);
         expect(await indexNamed("certificates_revoked_at")).toHaveLength(1);
@@ -423,6 +429,37 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         const err = await tx((t) => t.crls.put({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(3) })).catch((e: unknown) => e);
         expect(err).toMatchObject({ code: "conflict" });
         await expect(tx((t) => t.cas.takeCrlNumber("no-such-ca"))).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+
+    describe("nonces", () => {
+      it("a nonce is claimed once per access key until it expires; sweeps delete expired ones in batches", async () => {
+        const at = (s: number) => new Date(now.getTime() + s * 1000);
+        expect(await tx((t) => t.nonces.claim("AK1", "n1", at(0), at(60)))).toBe(true);
+        expect(await tx((t) => t.nonces.claim("AK1", "n1", at(30), at(90)))).toBe(false);
+        expect(await tx((t) => t.nonces.claim("AK2", "n1", at(30), at(90)))).toBe(true);
+        // Concurrent claimers of one nonce: exactly one wins.
+        const race = await Promise.all(Array.from({ length: 6 }, () => tx((t) => t.nonces.claim("AK1", "n2", at(0), at(60)))));
+        expect(race.filter(Boolean)).toHaveLength(1);
+        // A claim rolled back with its transaction is not remembered.
+        await expect(
+          tx(async (t) => {
+            await t.nonces.claim("AK1", "n3", at(0), at(60));
+            throw new Error("boom");
+          }),
+        ).rejects.toThrow("boom");
+        expect(await tx((t) => t.nonces.claim("AK1", "n3", at(0), at(60)))).toBe(true);
+        // Expired and not yet swept: the nonce may be claimed again.
+        expect(await tx((t) => t.nonces.claim("AK1", "n1", at(61), at(121)))).toBe(true);
+        expect(await tx((t) => t.nonces.claim("AK1", "n1", at(100), at(160)))).toBe(false);
+        for (let i = 0; i < 5; i++) await tx((t) => t.nonces.claim("AK9", `old${i}`, at(0), at(10)));
+        // At 100 s the five AK9 nonces (expired at 10 s), AK1 n2/n3 (60 s) and AK2 n1 (90 s) have expired.
+        expect(await tx((t) => t.nonces.sweep(at(100), 3))).toBe(3);
+        expect(await tx((t) => t.nonces.sweep(at(100), 3))).toBe(3);
+        expect(await tx((t) => t.nonces.sweep(at(100), 3))).toBe(2);
+        expect(await tx((t) => t.nonces.sweep(at(100), 3))).toBe(0);
+        expect(await tx((t) => t.nonces.claim("AK1", "n1", at(100), at(160)))).toBe(false); // still live: not swept
+        expect(await tx((t) => t.nonces.sweep(at(200), 100))).toBe(1); // AK1 n1
       });
     });
 

@@ -9,10 +9,12 @@ import { sql as pg0001 } from "./postgres/0001-init.js";
 import { sql as pg0002 } from "./postgres/0002-indexes.js";
 import { sql as pg0003 } from "./postgres/0003-partial-revoked-indexes.js";
 import { sql as pg0004 } from "./postgres/0004-covering-revoked-index.js";
+import { sql as pg0006 } from "./postgres/0006-nonces.js";
 import { sql as sqlite0001 } from "./sqlite/0001-init.js";
 import { sql as sqlite0002 } from "./sqlite/0002-indexes.js";
 import { sql as sqlite0003 } from "./sqlite/0003-partial-revoked-indexes.js";
 import { sql as sqlite0004 } from "./sqlite/0004-covering-revoked-index.js";
+import { sql as sqlite0006 } from "./sqlite/0006-nonces.js";
 
 /** The SQL dialects the store speaks. */
 export type Dialect = "sqlite" | "postgres";
@@ -31,12 +33,14 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 2, name: "indexes", sql: sqlite0002 },
     { version: 3, name: "partial-revoked-indexes", sql: sqlite0003 },
     { version: 4, name: "covering-revoked-index", sql: sqlite0004 },
+    { version: 6, name: "nonces", sql: sqlite0006 },
   ],
   postgres: [
     { version: 1, name: "init", sql: pg0001 },
     { version: 2, name: "indexes", sql: pg0002 },
     { version: 3, name: "partial-revoked-indexes", sql: pg0003 },
     { version: 4, name: "covering-revoked-index", sql: pg0004 },
+    { version: 6, name: "nonces", sql: pg0006 },
   ],
 };
 
