@@ -36,6 +36,7 @@ const header = (h: AuthInput["headers"], name: string): string | undefined => {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
 };
+const MAX_NONCE = 128;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** Remembers nonces for twice the timestamp window (a replay outside the window fails on time). */
@@ -108,6 +109,8 @@ export async function authenticate(store: Store, req: AuthInput, opts: AuthOptio
   if (!action) throw err("MissingAction", 400, "Action is mandatory.");
   if (!version) throw err("MissingVersion", 400, "Version is mandatory.");
   if (!nonce) throw err("MissingSignatureNonce", 400, "SignatureNonce is mandatory.");
+  // The SDKs send 32 hex digits or a UUID; a bound keeps what the store remembers small.
+  if (nonce.length > MAX_NONCE) throw err("InvalidSignatureNonce", 400, `SignatureNonce is longer than ${MAX_NONCE} characters.`);
 
   if (!timestamp || !ISO.test(timestamp) || Number.isNaN(Date.parse(timestamp))) {
     throw err("InvalidTimeStamp.Format", 400, "Specified time stamp or date value is not well formatted (yyyy-MM-ddTHH:mm:ssZ).");
@@ -131,7 +134,13 @@ export async function authenticate(store: Store, req: AuthInput, opts: AuthOptio
     const expected = rpcV1Signature(key.secret, rpcV1StringToSign(req.method, [...req.query, ...req.form]));
     if (!sameSignature(expected, params.get("Signature") ?? "")) throw err("SignatureDoesNotMatch", 400, "Specified signature does not match our calculation.");
   }
-  // Checked last, so an unauthenticated caller cannot burn someone else's nonces.
-  if (!nonces.take(`${accessKeyId}:${nonce}`, now)) throw err("SignatureNonceUsed", 400, "Specified signature nonce was used already.");
+  // Checked last, so an unauthenticated caller cannot burn someone else's nonces. The in-process cache
+  // refuses most replays without touching the store; the store's claim, committed before the action
+  // runs, refuses the rest — after a restart, or sent to another process on the same store.
+  const used = () => err("SignatureNonceUsed", 400, "Specified signature nonce was used already.");
+  if (!nonces.take(`${accessKeyId}:${nonce}`, now)) throw used();
+  const fresh = nonce;
+  const claimed = await store.transaction((tx) => tx.nonces.claim(accessKeyId, fresh, new Date(now), new Date(now + nonces.ttlMs)));
+  if (!claimed) throw used();
   return { accessKeyId, tenantId: key.tenantId, action, version, scheme };
 }
