@@ -46,7 +46,7 @@ export const ERROR_CODES = {
   ValidityError: ["missing_validity", "invalid_validity", "beyond_issuer"],
   ProfileError: ["invalid_subject", "invalid_name", "invalid_san", "invalid_extension", "invalid_url"],
   IssueError: ["not_a_ca", "root_cannot_issue_leaf", "issuer_key_mismatch"],
-  RevokeError: ["invalid_entry", "invalid_crl_params"],
+  RevokeError: ["invalid_entry", "invalid_crl_params", "invalid_reason"],
 } as const;
 
 export type CsrErrorCode = (typeof ERROR_CODES.CsrError)[number];

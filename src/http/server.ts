@@ -6,7 +6,7 @@
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/port.js";
 import type { ServiceConfig } from "../service/context.js";
-import { refreshAllCrls } from "../service/crl.js";
+import { crlFailureLog, refreshAllCrls } from "../service/crl.js";
 import { type AppOptions, buildApp } from "./app.js";
 
 export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
@@ -43,8 +43,9 @@ export async function serve(options: ServeOptions): Promise<() => Promise<void>>
   // CRLs: refreshed at start and on a schedule, so none reaches nextUpdate while caskit runs.
   const now = options.now ?? (() => new Date());
   let sweeping: Promise<unknown> = Promise.resolve();
+  const crlFailures = crlFailureLog(app.log);
   const sweep = () => {
-    sweeping = refreshAllCrls(store, options.config, now).catch((e) => app.log.error({ err: (e as Error).message }, "crl refresh failed"));
+    sweeping = refreshAllCrls(store, options.config, now, crlFailures).catch((e) => app.log.error({ err: (e as Error).message }, "crl refresh failed"));
   };
   sweep();
   const interval = (options.crlIntervalSec ?? 60) > 0 ? setInterval(sweep, (options.crlIntervalSec ?? 60) * 1000) : null;

@@ -52,10 +52,14 @@ const V2 = Uint8Array.of(0x02, 0x01, 0x01);
 const MIN_SEC = -62_167_219_200;
 const MAX_SEC = 253_402_300_799;
 
-/** The reasonCode entry extension, pre-encoded per reason: SEQUENCE OF one Extension. */
+/**
+ * The reasonCode entry extension, pre-encoded per reason: SEQUENCE OF one Extension. removeFromCRL has
+ * none: it means "no longer revoked" and belongs only in delta CRLs (RFC 5280 §5.3.1), which caskit
+ * does not build; in a full CRL relying parties would read the entry as not revoked.
+ */
 const REASON_EXTENSIONS = new Map<CrlReason, Uint8Array>(
   (Object.keys(CRL_REASONS) as CrlReason[])
-    .filter((r) => r !== "unspecified")
+    .filter((r) => r !== "unspecified" && r !== "removeFromCRL")
     .map((r) => [r, sequence(sequence(OID_REASON, octetString(Uint8Array.of(0x0a, 0x01, CRL_REASONS[r]))))]),
 );
 
@@ -187,7 +191,7 @@ export function buildCrl(params: BuildCrlParams): CrlResult {
     if (sec < MIN_SEC || sec > MAX_SEC) throw new RevokeError("invalid_entry", `entry ${count}: revokedAt is outside years 0–9999`, { field: "revokedAt" });
     const reason = e.reason ?? "unspecified";
     const ext = reason === "unspecified" ? undefined : REASON_EXTENSIONS.get(reason);
-    if (reason !== "unspecified" && !ext) throw new RevokeError("invalid_entry", `entry ${count}: unknown reason`, { field: "reason" });
+    if (reason !== "unspecified" && !ext) throw new RevokeError("invalid_entry", `entry ${count}: reason ${String(reason).slice(0, 40)} cannot stand in a full CRL`, { field: "reason" });
     // Written in place: header bytes are patched once the time's length is known.
     sink.room(MAX_ENTRY);
     const buf = sink.cur;

@@ -3,4 +3,4 @@
  * @module caskit/revoke
  */
 export { buildCrl, type BuildCrlParams, type CrlIssuer, type CrlResult, type RevokedEntry } from "./crl.js";
-export { CRL_REASONS, parseCrlReason, type CrlReason } from "./reasons.js";
+export { CRL_REASONS, REVOCATION_REASONS, parseCrlReason, parseRevocationReason, type CrlReason, type RevocationReason } from "./reasons.js";

@@ -51,6 +51,7 @@ const TABLE: Record<string, { cas: string; status: number }> = {
   "IssueError.issuer_key_mismatch": { cas: "InternalError", status: 500 },
   "RevokeError.invalid_entry": { cas: "InternalError", status: 500 },
   "RevokeError.invalid_crl_params": { cas: "InvalidCrlDay", status: 400 },
+  "RevokeError.invalid_reason": { cas: "InvalidReason", status: 400 },
   "StoreError.conflict": { cas: "Conflict", status: 409 },
   "StoreError.unavailable": { cas: "ServiceUnavailable", status: 503 },
   "StoreError.bad_passphrase": { cas: "InternalError", status: 500 },

@@ -64,6 +64,13 @@ export interface CaRecord {
   crlDays: number;
   createdAt: Date;
   revokedAt: Date | null;
+  /** The reason the CA was revoked with (listed on its parent's CRL); null when not revoked or none given. */
+  revokeReason?: string | null;
+  /**
+   * Counts revocations under this CA (its certificates and its sub-CAs), bumped in each revoking
+   * transaction under the CA's row lock; a CRL records the value it covers. Set by the store.
+   */
+  revocationSeq?: number;
 }
 
 /** An issued end-entity certificate. `serialNumber` is unique per `issuerId` (enforced by the database). */
@@ -104,6 +111,8 @@ export interface CrlRecord {
    * this instant is in it, one after is not. Defaults to `thisUpdate` on write.
    */
   builtAt?: Date;
+  /** The CA's `revocationSeq` this CRL covers: every revocation counted up to it is listed. Null for CRLs made before it was kept. */
+  revocationSeq?: number | null;
 }
 
 /** One line of the append-only audit log: who did what to which record, when, and how it ended. */
@@ -163,35 +172,50 @@ export interface CaRepo {
   /** The tenant's CAs, oldest first. */
   list(tenantId: string, page: Page): Promise<CaRecord[]>;
   count(tenantId: string): Promise<number>;
-  /** Sets the status; `at` becomes `revokedAt` for REVOKE and is cleared otherwise. */
-  setStatus(id: string, status: CaStatus, at: Date): Promise<void>;
+  /**
+   * Sets the status; `at` becomes `revokedAt` and `reason` the revokeReason for REVOKE (both cleared
+   * otherwise). Revoking bumps the parent's `revocationSeq` in the same transaction.
+   */
+  setStatus(id: string, status: CaStatus, at: Date, reason?: string | null): Promise<void>;
   /** Revoked subordinate CAs directly under `parentId` (they belong on the parent's CRL). */
-  revokedChildren(parentId: string): Promise<Array<{ serialNumber: string; revokedAt: Date; notAfter: Date }>>;
+  revokedChildren(parentId: string): Promise<Array<{ serialNumber: string; revokedAt: Date; notAfter: Date; reason: string | null }>>;
   /**
    * Takes the CA's next CRL number: strictly increasing per CA across transactions, processes and
    * machines (one row-locked UPDATE … RETURNING), and given back if the transaction rolls back.
-   * The CA must exist (StoreError("conflict") otherwise: a CRL for a CA deleted meanwhile).
+   * The CA must exist (StoreError("conflict") otherwise: a CRL for a CA deleted meanwhile). The row
+   * stays locked to the end of the transaction, so no revocation under the CA commits meanwhile: read
+   * the CA's `revocationSeq` and its revoked entries after taking the number.
    */
   takeCrlNumber(id: string): Promise<bigint>;
 }
 
-/** Issued certificates, and their revocation (see the module note for why revocation lives here). */
+/**
+ * Issued certificates, and their revocation (see the module note for why revocation lives here).
+ * A deleted certificate is gone from lookups, lists and counts, but its row stays: a revoked one keeps
+ * its place on the CRL until it has expired (RFC 5280 §3.3), and its serial stays taken.
+ */
 export interface CertificateRepo {
-  /** Fails with StoreError("conflict") when the serial already exists under the issuer. */
+  /**
+   * Fails with StoreError("conflict") when the serial already exists under the issuer — among its
+   * certificates or its sub-CAs: one serial space per issuer (RFC 5280 §4.1.2.2).
+   */
   insert(c: CertificateRecord): Promise<void>;
   /** The tenant's certificate, or null. */
   get(tenantId: string, id: string): Promise<CertificateRecord | null>;
   /** The tenant's certificates, oldest first, optionally of one status or one id. */
   list(tenantId: string, page: Page, filter?: { status?: CertStatus; id?: string }): Promise<CertificateRecord[]>;
   count(tenantId: string, filter?: { status?: CertStatus; id?: string }): Promise<number>;
+  /** Every certificate the CA has issued, deleted ones included (what CAS calls CertIssuedCount). */
   countByIssuer(issuerId: string): Promise<number>;
-  /** Revokes a valid certificate; returns false (and changes nothing) when it is unknown or already revoked. */
-  revoke(id: string, at: Date, reason: string): Promise<boolean>;
-  delete(id: string): Promise<void>;
-  /** The latest revocation time under an issuer — certificates and subordinate CAs — (null when none). */
-  lastRevocation(issuerId: string): Promise<Date | null>;
   /**
-   * Revoked entries of one CA in serial order, `limit` at a time after `afterSerial` ("" to start): a
+   * Revokes a valid certificate and bumps its issuer's `revocationSeq`; returns false (and changes
+   * nothing) when it is unknown, deleted or already revoked.
+   */
+  revoke(id: string, at: Date, reason: string): Promise<boolean>;
+  /** Hides the certificate from lookups and lists; a revoked one stays on the CRL (see above). */
+  delete(id: string, at: Date): Promise<void>;
+  /**
+   * Revoked entries of one CA — deleted ones included — in serial order, `limit` at a time after `afterSerial` ("" to start): a
    * range read of the `(issuer_id, status, serial_number)` index, so a CRL rebuild streams one CA's
    * revocations without reading the certificate table.
    */

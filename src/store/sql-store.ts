@@ -256,6 +256,8 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     crlDays: num(r.crl_days),
     createdAt: date(r.created_at),
     revokedAt: dateOrNull(r.revoked_at),
+    revokeReason: (r.revoke_reason as string | null) ?? null,
+    revocationSeq: num(r.revocation_seq),
   }, r.key_enc, `ca:${r.id}`);
   const toCert = (r: Row): CertificateRecord => withLazyKey<CertificateRecord>({
     id: r.id as string,
@@ -279,7 +281,7 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     revokeReason: (r.revoke_reason as string | null) ?? null,
   }, r.key_enc, `cert:${r.id}`);
   const certFilter = (tenantId: string, f?: { status?: string; id?: string }) => {
-    const where = ["tenant_id = ?"];
+    const where = ["tenant_id = ?", "deleted_at IS NULL"];
     const params: unknown[] = [tenantId];
     if (f?.status) {
       where.push("status = ?");
@@ -326,10 +328,19 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     },
     cas: {
       async insert(ca: CaRecord) {
+        if (ca.parentId) {
+          // One serial space per issuer: the parent's certificates, its sub-CAs (a unique index), and
+          // the parent itself when it is a self-signed root (its serial is in its own space).
+          const [taken] = await c.all(
+            "SELECT 1 AS x FROM certificates WHERE issuer_id = ? AND serial_number = ? UNION ALL SELECT 1 FROM cas WHERE id = ? AND parent_id IS NULL AND serial_number = ?",
+            [ca.parentId, ca.serialNumber, ca.parentId, ca.serialNumber],
+          );
+          if (taken) throw new StoreError("conflict", `serial ${ca.serialNumber} is already used under issuer ${ca.parentId}`);
+        }
         await c.run(
           `INSERT INTO cas (id, tenant_id, parent_id, kind, status, certificate_pem, chain_pem, key_enc, subject, serial_number, algorithm,
-             key_size, sign_algorithm, not_before, not_after, years, path_len, crl_enabled, crl_days, created_at, revoked_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             key_size, sign_algorithm, not_before, not_after, years, path_len, crl_enabled, crl_days, created_at, revoked_at, revoke_reason)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             ca.id,
             ca.tenantId,
@@ -352,6 +363,7 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
             ca.crlDays,
             ca.createdAt.getTime(),
             ms(ca.revokedAt),
+            ca.revokeReason ?? null,
           ],
         );
       },
@@ -373,12 +385,15 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         const [r] = await c.all("SELECT COUNT(*) AS n FROM cas WHERE tenant_id = ?", [tenantId]);
         return num(r?.n);
       },
-      async setStatus(id, status, at) {
-        await c.run("UPDATE cas SET status = ?, revoked_at = ? WHERE id = ?", [status, status === "REVOKE" ? at.getTime() : null, id]);
+      async setStatus(id, status, at, reason) {
+        const revoke = status === "REVOKE";
+        // The parent's counter first: its row lock orders this against a concurrent rebuild of its CRL.
+        if (revoke) await c.run("UPDATE cas SET revocation_seq = revocation_seq + 1 WHERE id = (SELECT parent_id FROM cas WHERE id = ?)", [id]);
+        await c.run("UPDATE cas SET status = ?, revoked_at = ?, revoke_reason = ? WHERE id = ?", [status, revoke ? at.getTime() : null, revoke ? (reason ?? null) : null, id]);
       },
       async revokedChildren(parentId) {
-        const rows = await c.all("SELECT serial_number, revoked_at, not_after FROM cas WHERE parent_id = ? AND status = 'REVOKE' ORDER BY serial_number", [parentId]);
-        return rows.map((r) => ({ serialNumber: r.serial_number as string, revokedAt: date(r.revoked_at), notAfter: date(r.not_after) }));
+        const rows = await c.all("SELECT serial_number, revoked_at, not_after, revoke_reason FROM cas WHERE parent_id = ? AND status = 'REVOKE' ORDER BY serial_number", [parentId]);
+        return rows.map((r) => ({ serialNumber: r.serial_number as string, revokedAt: date(r.revoked_at), notAfter: date(r.not_after), reason: (r.revoke_reason as string | null) ?? null }));
       },
       async takeCrlNumber(id) {
         // One UPDATE … RETURNING: the row lock makes concurrent takers serialize (both dialects).
@@ -389,6 +404,9 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     },
     certificates: {
       async insert(x: CertificateRecord) {
+        // One serial space per issuer: a sub-CA of the same issuer may not hold it either.
+        const [taken] = await c.all("SELECT 1 AS x FROM cas WHERE parent_id = ? AND serial_number = ?", [x.issuerId, x.serialNumber]);
+        if (taken) throw new StoreError("conflict", `serial ${x.serialNumber} is already used under issuer ${x.issuerId}`);
         await c.run(
           `INSERT INTO certificates (id, tenant_id, issuer_id, serial_number, certificate_type, status, certificate_pem, subject, sans,
              not_before, not_after, algorithm, key_size, sign_algorithm, sha256, key_enc, tags, created_at, revoked_at, revoke_reason)
@@ -418,7 +436,7 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         );
       },
       async get(tenantId, id) {
-        const [r] = await c.all("SELECT * FROM certificates WHERE tenant_id = ? AND id = ?", [tenantId, id]);
+        const [r] = await c.all("SELECT * FROM certificates WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL", [tenantId, id]);
         return r ? toCert(r) : null;
       },
       async list(tenantId, page, filter) {
@@ -435,17 +453,13 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         return num(r?.n);
       },
       async revoke(id, at, reason) {
-        return (await c.run("UPDATE certificates SET status = 'REVOKE', revoked_at = ?, revoke_reason = ? WHERE id = ? AND status = 'ISSUE'", [at.getTime(), reason, id])) > 0;
+        const changed = await c.run("UPDATE certificates SET status = 'REVOKE', revoked_at = ?, revoke_reason = ? WHERE id = ? AND status = 'ISSUE' AND deleted_at IS NULL", [at.getTime(), reason, id]);
+        if (changed === 0) return false;
+        await c.run("UPDATE cas SET revocation_seq = revocation_seq + 1 WHERE id = (SELECT issuer_id FROM certificates WHERE id = ?)", [id]);
+        return true;
       },
-      async delete(id) {
-        await c.run("DELETE FROM certificates WHERE id = ?", [id]);
-      },
-      async lastRevocation(issuerId) {
-        const [r] = await c.all("SELECT MAX(revoked_at) AS t FROM certificates WHERE issuer_id = ? AND status = 'REVOKE'", [issuerId]);
-        const [q] = await c.all("SELECT MAX(revoked_at) AS t FROM cas WHERE parent_id = ? AND status = 'REVOKE'", [issuerId]);
-        const a = dateOrNull(r?.t);
-        const b = dateOrNull(q?.t);
-        return a && b ? (a > b ? a : b) : (a ?? b);
+      async delete(id, at) {
+        await c.run("UPDATE certificates SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", [at.getTime(), id]);
       },
       async revokedPage(issuerId, afterSerial, limit) {
         const rows = await c.all(
@@ -457,13 +471,14 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     },
     crls: {
       async put(x: CrlRecord) {
-        await c.run("INSERT INTO crls (ca_id, crl_number, this_update, next_update, der) VALUES (?, ?, ?, ?, ?)", [
+        await c.run("INSERT INTO crls (ca_id, crl_number, this_update, next_update, der, revocation_seq) VALUES (?, ?, ?, ?, ?, ?)", [
           x.caId,
           x.crlNumber.toString(),
           // this_update keeps the build instant in ms; thisUpdate is read back in whole seconds.
           (x.builtAt ?? x.thisUpdate).getTime(),
           x.nextUpdate.getTime(),
           Buffer.from(x.der),
+          x.revocationSeq ?? null,
         ]);
       },
       async latest(caId) {
@@ -471,7 +486,8 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         if (!r) return null;
         const builtAt = date(r.this_update);
         const thisUpdate = new Date(Math.floor(builtAt.getTime() / 1000) * 1000);
-        return { caId: r.ca_id as string, crlNumber: BigInt(r.crl_number as string | number), thisUpdate, nextUpdate: date(r.next_update), der: bytes(r.der), builtAt };
+        const revocationSeq = r.revocation_seq === null || r.revocation_seq === undefined ? null : num(r.revocation_seq);
+        return { caId: r.ca_id as string, crlNumber: BigInt(r.crl_number as string | number), thisUpdate, nextUpdate: date(r.next_update), der: bytes(r.der), builtAt, revocationSeq };
       },
     },
     audit: {

@@ -44,7 +44,7 @@ describe("buildCrl", () => {
   });
 
   it("writes every reason except unspecified as an entry extension, and large CRL numbers", () => {
-    const reasons = Object.keys(CRL_REASONS) as CrlReason[];
+    const reasons = (Object.keys(CRL_REASONS) as CrlReason[]).filter((r) => r !== "removeFromCRL");
     const entries = reasons.map((reason, i) => ({ serial: (0x4000 + i).toString(16), revokedAt: new Date(t0.getTime() + i * 1000), reason }));
     const crl = buildCrl({ issuer: issuer.crlSigner, entries, crlNumber: 2n ** 150n, thisUpdate: t0, nextUpdate: t1 });
     const r = text(crl.pem);
@@ -83,6 +83,8 @@ describe("buildCrl", () => {
     ["a non-hex serial", { entries: [{ serial: "xyz", revokedAt: t0 }] }, "invalid_entry", "serial"],
     ["a 21-octet serial", { entries: [{ serial: "7f".repeat(21), revokedAt: t0 }] }, "invalid_entry", "serial"],
     ["an invalid revocation date", { entries: [{ serial: "01", revokedAt: new Date(Number.NaN) }] }, "invalid_entry", "revokedAt"],
+    // In a full CRL, OpenSSL reads removeFromCRL as "not revoked": a base CRL must never carry it.
+    ["removeFromCRL in a full CRL", { entries: [{ serial: "01", revokedAt: t0, reason: "removeFromCRL" }] }, "invalid_entry", "reason"],
     ["a negative CRL number", { crlNumber: -1 }, "invalid_crl_params", "crlNumber"],
     ["a 21-octet CRL number", { crlNumber: 2n ** 161n }, "invalid_crl_params", "crlNumber"],
     ["nextUpdate before thisUpdate", { nextUpdate: new Date(t0.getTime() - 1) }, "invalid_crl_params", "nextUpdate"],

@@ -114,7 +114,7 @@ describe("issuance and lifecycle", () => {
   it("a revoked CA issues nothing and its certificates report revoked", async () => {
     const sub2 = (await s.call("CreateSubCACertificate", { ...SUB_PARAMS, CommonName: "Doomed Sub", ParentIdentifier: rootId })).Identifier;
     const leaf = await s.call("CreateServerCertificateWithCsr", { ParentIdentifier: sub2, Csr: csrPem, Days: 5 });
-    await s.call("UpdateCACertificateStatus", { Identifier: sub2, Status: "REVOKE" });
+    await s.call("UpdateCACertificateStatus", { Identifier: sub2, Status: "REVOKE", Reason: "cACompromise" });
     expect((await refusal(s.call("UpdateCACertificateStatus", { Identifier: sub2, Status: "REVOKE" }))).code).toBe("InvalidStatus.CACertificate");
     expect((await refusal(s.call("CreateServerCertificateWithCsr", { ParentIdentifier: sub2, Csr: csrPem, Days: 5 }))).code).toBe("CACertificateRevoked");
     expect((await s.call("DescribeClientCertificate", { Identifier: leaf.Identifier })).Certificate.Status).toBe("REVOKE");

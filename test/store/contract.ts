@@ -53,6 +53,8 @@ export function caRecord(id: string, over: Partial<CaRecord> = {}): CaRecord {
     crlDays: 7,
     createdAt: now,
     revokedAt: null,
+    revokeReason: null,
+    revocationSeq: 0,
     ...over,
   };
 }
@@ -241,17 +243,19 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         await hooks.raw("DELETE FROM cas WHERE id = 'moved'");
       });
 
-      it("revokes a sub-CA: status, time, the parent's revoked children and last revocation", async () => {
+      it("revokes a sub-CA: status, time, reason, the parent's revoked children and revocation counter", async () => {
         const at = new Date(now.getTime() + 5_000);
+        const seq = async (id: string) => (await tx((t) => t.cas.get("t1", id)))?.revocationSeq;
+        const before = await seq("root1");
         await tx(async (t) => {
           await t.cas.insert(caRecord("sub2", { kind: "SUB_ROOT", parentId: "root1" }));
-          await t.cas.setStatus("sub2", "REVOKE", at);
+          await t.cas.setStatus("sub2", "REVOKE", at, "superseded");
         });
-        expect(await tx((t) => t.cas.get("t1", "sub2"))).toMatchObject({ status: "REVOKE", revokedAt: at });
+        expect(await tx((t) => t.cas.get("t1", "sub2"))).toMatchObject({ status: "REVOKE", revokedAt: at, revokeReason: "superseded", revocationSeq: 0 });
         const children = await tx((t) => t.cas.revokedChildren("root1"));
-        expect(children.map((c) => c.revokedAt)).toEqual([at]);
+        expect(children.map((c) => [c.revokedAt, c.reason])).toEqual([[at, "superseded"]]);
         expect(await tx((t) => t.cas.revokedChildren("sub1"))).toEqual([]);
-        expect(await tx((t) => t.certificates.lastRevocation("root1"))).toEqual(at);
+        expect(await seq("root1")).toBe((before ?? 0) + 1);
         expect(await tx((t) => t.cas.listActiveIds())).not.toContain("sub2");
       });
     });
@@ -280,6 +284,25 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         expect(err).toMatchObject({ code: "conflict" });
         expect(await tx((t) => t.certificates.get("t1", "c-dup-3"))).toBeNull();
         expect(await tx((t) => t.certificates.countByIssuer("root1"))).toBe(1);
+      });
+
+      it("one serial space per issuer: a leaf may not take a sub-CA's serial, nor a sub-CA a leaf's or its root's", async () => {
+        const sibling = caRecord("sub-serial", { kind: "SUB_ROOT", parentId: "root1" });
+        await tx((t) => t.cas.insert(sibling));
+        const leafErr = await tx((t) => t.certificates.insert(certRecord("c-serial-1", "root1", { serialNumber: sibling.serialNumber }))).catch((e: unknown) => e);
+        expect(leafErr).toMatchObject({ name: "StoreError", code: "conflict" });
+        const leaf = certRecord("c-serial-2", "root1");
+        await tx((t) => t.certificates.insert(leaf));
+        const caErr = await tx((t) => t.cas.insert(caRecord("sub-serial-2", { kind: "SUB_ROOT", parentId: "root1", serialNumber: leaf.serialNumber }))).catch((e: unknown) => e);
+        expect(caErr).toMatchObject({ name: "StoreError", code: "conflict" });
+        const root = await tx((t) => t.cas.get("t1", "root1"));
+        const selfErr = await tx((t) => t.cas.insert(caRecord("sub-serial-3", { kind: "SUB_ROOT", parentId: "root1", serialNumber: root?.serialNumber }))).catch((e: unknown) => e);
+        expect(selfErr).toMatchObject({ name: "StoreError", code: "conflict" });
+        const twin = await tx((t) => t.cas.insert(caRecord("sub-serial-4", { kind: "SUB_ROOT", parentId: "root1", serialNumber: sibling.serialNumber }))).catch((e: unknown) => e);
+        expect(twin).toMatchObject({ name: "StoreError", code: "conflict" });
+        // Under another issuer the same serial is free.
+        await tx((t) => t.certificates.insert(certRecord("c-serial-3", "sub1", { serialNumber: sibling.serialNumber })));
+        expect(await tx((t) => t.certificates.get("t1", "c-serial-1"))).toBeNull();
       });
 
       it("lists and counts per tenant with status and id filters and paging", async () => {
@@ -318,13 +341,19 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         expect(root.serials).toEqual([(await tx((t) => t.certificates.get("t1", "c-rev-other-ca")))?.serialNumber]);
         const [first] = await tx((t) => t.certificates.revokedPage("sub1", "", 1));
         expect(first).toMatchObject({ revokedAt: at, reason: "keyCompromise", notAfter: new Date(now.getTime() + 86_400_000) });
-        expect(await tx((t) => t.certificates.lastRevocation("sub1"))).toEqual(at);
-        expect(await tx((t) => t.certificates.lastRevocation("other"))).toBeNull();
+        // Eight revocations counted: seven under sub1 (one each), one under root1; none under "other".
+        const seqs = await tx(async (t) => [(await t.cas.get("t1", "sub1"))?.revocationSeq, (await t.cas.get("t2", "other"))?.revocationSeq]);
+        expect(seqs[0]).toBeGreaterThanOrEqual(7);
+        expect(seqs[1]).toBe(0);
         expect(await tx((t) => t.certificates.count("t1", { status: "REVOKE" }))).toBe(8);
 
-        await tx((t) => t.certificates.delete("c-rev-0"));
+        // Deleting hides a certificate, but a revoked one stays on the CRL (RFC 5280 §3.3): deleting must never un-revoke.
+        const countBefore = await tx((t) => t.certificates.count("t1"));
+        await tx((t) => t.certificates.delete("c-rev-0", at));
         expect(await tx((t) => t.certificates.get("t1", "c-rev-0"))).toBeNull();
-        expect((await revokedSerials("sub1", 100)).serials).toHaveLength(6);
+        expect(await tx((t) => t.certificates.count("t1"))).toBe(countBefore - 1);
+        expect(await tx((t) => t.certificates.revoke("c-rev-0", at, "superseded"))).toBe(false);
+        expect((await revokedSerials("sub1", 100)).serials).toEqual(expected);
       });
 
       it("answers lookups and CRL pages from indexes, not table scans", async () => {
@@ -418,9 +447,9 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         const next = new Date(now.getTime() + 86_400_000);
         await tx(async (t) => {
           await t.crls.put({ caId: "other", crlNumber: a, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(1) });
-          await t.crls.put({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(2, 0, 255) });
+          await t.crls.put({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(2, 0, 255), revocationSeq: 41 });
         });
-        expect(await tx((t) => t.crls.latest("other"))).toEqual({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(2, 0, 255), builtAt: now });
+        expect(await tx((t) => t.crls.latest("other"))).toEqual({ caId: "other", crlNumber: b, thisUpdate: now, nextUpdate: next, der: Uint8Array.of(2, 0, 255), builtAt: now, revocationSeq: 41 });
         // The build instant is kept to the millisecond; thisUpdate reads back in whole seconds, as in the CRL.
         const builtAt = new Date(now.getTime() + 1_234);
         const c = await tx((t) => t.cas.takeCrlNumber("other"));

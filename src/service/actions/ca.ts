@@ -1,6 +1,7 @@
 /** CAS 2020-06-30 CA actions (CAS-API.md §6.1, 6.2, 6.10–6.13). */
 import { z } from "zod";
 import { createRootCa, createSubCa } from "../../ca/index.js";
+import { parseRevocationReason } from "../../revoke/index.js";
 import { exportPrivateKeyDer } from "../../crypto/keys.js";
 import type { CaRecord, StoreTx } from "../../store/port.js";
 import { authorityOf } from "../authority.js";
@@ -168,11 +169,14 @@ export const describeCACertificateCount = defineAction({
 export const updateCACertificateStatus = defineAction({
   name: "UpdateCACertificateStatus",
   mutates: true,
-  schema: z.object({ Identifier: str(64), Status: z.literal("REVOKE").default("REVOKE") }),
+  // Status is required: revoking a CA cannot be undone, so it never happens by omission. Reason is a
+  // caskit extension (CAS takes none): listed on the parent's CRL; unspecified when absent.
+  schema: z.object({ Identifier: str(64), Status: z.literal("REVOKE"), Reason: z.string().max(32).optional() }),
   async handler(ctx, p, tx) {
     const ca = await caOrNotFound(ctx, tx, p.Identifier);
     if (ca.status !== "ISSUE") throw stateError("InvalidStatus.CACertificate", `the CA is ${ca.status}; only an ISSUE CA can be revoked`);
-    await tx.cas.setStatus(ca.id, "REVOKE", ctx.now());
+    const reason = p.Reason ? parseRevocationReason(p.Reason) : null;
+    await tx.cas.setStatus(ca.id, "REVOKE", ctx.now(), reason);
     return {};
   },
   target: (p) => p.Identifier,

@@ -4,7 +4,7 @@ import { exportPrivateKeyPem, importPrivateKey } from "../../crypto/keys.js";
 import type { CertificateRecord, StoreTx } from "../../store/port.js";
 import type { ServiceContext } from "../context.js";
 import { invalid, notFound, stateError } from "../errors.js";
-import { parseCrlReason } from "../../revoke/index.js";
+import { parseRevocationReason } from "../../revoke/index.js";
 import { int, str } from "../params.js";
 import { defineAction } from "../run.js";
 import { casDay, certView } from "../views.js";
@@ -92,7 +92,7 @@ export const createRevokeClientCertificate = defineAction({
   async handler(ctx, p, tx) {
     const c = await certOrNotFound(ctx, tx, p.Identifier);
     if (c.status !== "ISSUE") throw stateError("InvalidStatus.Certificate", "the certificate is already revoked");
-    const reason = p.Reason ? parseCrlReason(p.Reason) : "unspecified";
+    const reason = p.Reason ? parseRevocationReason(p.Reason) : "unspecified";
     await tx.certificates.revoke(c.id, ctx.now(), reason);
     return {};
   },
@@ -106,7 +106,8 @@ export const deleteClientCertificate = defineAction({
   async handler(ctx, p, tx) {
     const c = await certOrNotFound(ctx, tx, p.Identifier);
     if (c.status !== "REVOKE") throw stateError("InvalidStatus.Certificate", "only a revoked certificate can be deleted; revoke it first");
-    await tx.certificates.delete(c.id);
+    // Hidden from lookups and lists; a revoked certificate stays on the CRL until it has expired.
+    await tx.certificates.delete(c.id, ctx.now());
     return {};
   },
   target: (p) => p.Identifier,

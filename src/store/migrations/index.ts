@@ -9,11 +9,13 @@ import { sql as pg0001 } from "./postgres/0001-init.js";
 import { sql as pg0002 } from "./postgres/0002-indexes.js";
 import { sql as pg0003 } from "./postgres/0003-partial-revoked-indexes.js";
 import { sql as pg0004 } from "./postgres/0004-covering-revoked-index.js";
+import { sql as pg0005 } from "./postgres/0005-revocation-integrity.js";
 import { sql as pg0006 } from "./postgres/0006-nonces.js";
 import { sql as sqlite0001 } from "./sqlite/0001-init.js";
 import { sql as sqlite0002 } from "./sqlite/0002-indexes.js";
 import { sql as sqlite0003 } from "./sqlite/0003-partial-revoked-indexes.js";
 import { sql as sqlite0004 } from "./sqlite/0004-covering-revoked-index.js";
+import { sql as sqlite0005 } from "./sqlite/0005-revocation-integrity.js";
 import { sql as sqlite0006 } from "./sqlite/0006-nonces.js";
 
 /** The SQL dialects the store speaks. */
@@ -33,6 +35,7 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 2, name: "indexes", sql: sqlite0002 },
     { version: 3, name: "partial-revoked-indexes", sql: sqlite0003 },
     { version: 4, name: "covering-revoked-index", sql: sqlite0004 },
+    { version: 5, name: "revocation-integrity", sql: sqlite0005 },
     { version: 6, name: "nonces", sql: sqlite0006 },
   ],
   postgres: [
@@ -40,6 +43,7 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 2, name: "indexes", sql: pg0002 },
     { version: 3, name: "partial-revoked-indexes", sql: pg0003 },
     { version: 4, name: "covering-revoked-index", sql: pg0004 },
+    { version: 5, name: "revocation-integrity", sql: pg0005 },
     { version: 6, name: "nonces", sql: pg0006 },
   ],
 };
