@@ -11,8 +11,10 @@ import { KeyError, ProfileError, ValidityError } from "../errors.js";
 import { certificatePem, encodeTbs, md5Hex, signTbs } from "../issue/certificate.js";
 import {
   EKU_OIDS,
+  authorityInfoAccess,
   authorityKeyIdentifier,
   basicConstraints,
+  crlDistributionPoint,
   extKeyUsage,
   keyIdentifier,
   keyUsage,
@@ -20,6 +22,7 @@ import {
 } from "../issue/extensions.js";
 import { encodeName, normalizeSubject } from "../issue/name.js";
 import { newSerial } from "../issue/serial.js";
+import { checkBaseUrl } from "../issue/urls.js";
 import { addMonths, wholeSeconds } from "../issue/validity.js";
 import type { CertificateAuthority, CreateCaParams, CreateSubCaParams } from "./types.js";
 
@@ -138,6 +141,9 @@ export async function createSubCa(parent: CertificateAuthority, params: CreateSu
   const extensions = [basicConstraints({ ca: true, pathLen }), CA_KEY_USAGE];
   if (ekus.length) extensions.push(extKeyUsage(ekus));
   extensions.push(subjectKeyIdentifier(ski), authorityKeyIdentifier(parent.keyIdentifier));
+  // Where to learn that this sub-CA was revoked (the parent's CRL), and where its issuer's certificate is.
+  if (params.crlDistributionUrl) extensions.push(crlDistributionPoint(checkBaseUrl(params.crlDistributionUrl, "crlDistributionUrl")));
+  if (params.caIssuersUrl) extensions.push(authorityInfoAccess(checkBaseUrl(params.caIssuersUrl, "caIssuersUrl")));
   const tbs = encodeTbs({
     serial,
     signatureAlgorithm: parent.signer.signatureAlgorithm.algorithmIdentifier,

@@ -54,4 +54,11 @@ export interface CreateSubCaParams extends CreateCaParams {
   pathLen?: number;
   /** CAS names (any, serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning) or dotted OIDs. */
   extendedKeyUsages?: string[];
+  /**
+   * The URL of the *parent's* CRL (the CRL that would list this sub-CA if it is revoked), written as
+   * the sub-CA certificate's CRL distribution point, so relying parties can find it (RFC 5280 §4.2.1.13).
+   */
+  crlDistributionUrl?: string;
+  /** The URL of the parent's certificate, written as the sub-CA certificate's AIA caIssuers (RFC 5280 §4.2.2.1). */
+  caIssuersUrl?: string;
 }

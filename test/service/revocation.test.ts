@@ -147,3 +147,37 @@ describe("the scheduled CRL refresh", () => {
     expect((await verdict(leaf.X509Certificate)).out).toContain("certificate revoked");
   });
 });
+
+describe("sub-CA certificates point to where their revocation is published", () => {
+  it("carry the parent's CRL URL (CDP) and certificate URL (AIA); revoked, the sub-CA fails OpenSSL's chain check", async () => {
+    const t = await sqliteContext({ config: { crlBaseUrl: "http://pki.example.test/", aiaBaseUrl: "http://aia.example.test", defaultCrlDays: 7 } });
+    try {
+      const root = (await t.call("CreateRootCACertificate", ROOT_PARAMS)).Identifier;
+      const sub = await t.call("CreateSubCACertificate", { ...SUB_PARAMS, ParentIdentifier: root });
+      const subNoCrl = await t.call("CreateSubCACertificate", { ...SUB_PARAMS, CommonName: "No CRL Sub", ParentIdentifier: root, EnableCrl: "0", PathLenConstraint: 1 });
+      const grandchild = await t.call("CreateSubCACertificate", { ...SUB_PARAMS, CommonName: "Under No CRL", ParentIdentifier: subNoCrl.Identifier, Years: 1 });
+      const text = openssl(["x509", "-noout", "-text"], { input: sub.Certificate }).stdout;
+      expect(text).toContain(`URI:http://pki.example.test/crl/${root}.crl`);
+      expect(text).toContain(`CA Issuers - URI:http://aia.example.test/ca/${root}.crt`);
+      // A parent that keeps no CRL names none; the AIA is still there.
+      const gtext = openssl(["x509", "-noout", "-text"], { input: grandchild.Certificate }).stdout;
+      expect(gtext).not.toContain("CRL Distribution Points");
+      expect(gtext).toContain(`CA Issuers - URI:http://aia.example.test/ca/${subNoCrl.Identifier}.crt`);
+      const leaf = await t.call("CreateServerCertificateWithCsr", { ParentIdentifier: sub.Identifier, Csr: csr, Days: 30, Immediately: 1 });
+      await t.call("UpdateCACertificateStatus", { Identifier: sub.Identifier, Status: "REVOKE", Reason: "keyCompromise" });
+      const rootCrl = await t.ctx.store.transaction(async (tx) => currentCrl(t.ctx, tx, (await tx.cas.get("default", root))!));
+      const subCrl = await t.ctx.store.transaction(async (tx) => currentCrl(t.ctx, tx, (await tx.cas.get("default", sub.Identifier))!));
+      const f = (n: string, d: string) => {
+        writeFileSync(t.tmp.path(n), d);
+        return t.tmp.path(n);
+      };
+      const rootPem = (await t.call("DescribeCACertificate", { Identifier: root })).Certificate.X509Certificate;
+      const v = openssl(["verify", "-crl_check_all", "-CAfile", f("r.pem", rootPem), "-untrusted", f("s.pem", sub.Certificate), "-CRLfile", f("c.pem", toPem("X509 CRL", rootCrl.der) + toPem("X509 CRL", subCrl.der)), f("l.pem", leaf.X509Certificate)]);
+      expect(v.ok).toBe(false);
+      expect(v.stdout + v.stderr).toContain("certificate revoked");
+      expect(openssl(["crl", "-noout", "-text"], { input: toPem("X509 CRL", rootCrl.der) }).stdout).toContain("Key Compromise");
+    } finally {
+      await t.close();
+    }
+  });
+});

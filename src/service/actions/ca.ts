@@ -1,6 +1,7 @@
 /** CAS 2020-06-30 CA actions (CAS-API.md §6.1, 6.2, 6.10–6.13). */
 import { z } from "zod";
 import { createRootCa, createSubCa } from "../../ca/index.js";
+import { caCertUrl, checkBaseUrl, crlUrl } from "../../issue/urls.js";
 import { parseRevocationReason } from "../../revoke/index.js";
 import { exportPrivateKeyDer } from "../../crypto/keys.js";
 import type { CaRecord, StoreTx } from "../../store/port.js";
@@ -73,6 +74,20 @@ function record(ctx: ServiceContext, ca: Awaited<ReturnType<typeof createRootCa>
   };
 }
 
+/**
+ * The parent's CRL and certificate URLs for a sub-CA certificate, when base URLs are configured: a
+ * relying party finds the CRL that lists the sub-CA once revoked. The parent keeps a CRL when it is a
+ * root (caskit always publishes root CRLs) or was created with EnableCrl.
+ */
+function parentUrls(ctx: ServiceContext, parent: CaRecord): { crlDistributionUrl?: string; caIssuersUrl?: string } {
+  const { crlBaseUrl, aiaBaseUrl } = ctx.config;
+  const keepsCrl = parent.kind === "ROOT" || parent.crlEnabled;
+  return {
+    crlDistributionUrl: crlBaseUrl && keepsCrl ? crlUrl(checkBaseUrl(crlBaseUrl, "crlBaseUrl"), parent.id) : undefined,
+    caIssuersUrl: aiaBaseUrl ? caCertUrl(checkBaseUrl(aiaBaseUrl, "aiaBaseUrl"), parent.id) : undefined,
+  };
+}
+
 export const createRootCACertificate = defineAction({
   name: "CreateRootCACertificate",
   mutates: true,
@@ -109,6 +124,7 @@ export const createSubCACertificate = defineAction({
       pathLen: p.PathLenConstraint,
       extendedKeyUsages: p.ExtendedKeyUsages,
       now: ctx.now(),
+      ...parentUrls(ctx, parentRec),
     });
     const chainPem = parentRec.certificatePem + parentRec.chainPem;
     await tx.cas.insert(
