@@ -35,7 +35,7 @@ function subjectView(subject: CaRecord["subject"]) {
   };
 }
 
-export function caView(ca: CaRecord, counts: { issued: number }, config: ServiceConfig) {
+export function caView(ca: CaRecord, counts: { CertIssuedCount: number; CertTotalCount: number; CertRemainingCount: number }, config: ServiceConfig) {
   return {
     CertificateType: ca.kind,
     X509Certificate: ca.certificatePem,
@@ -55,7 +55,7 @@ export function caView(ca: CaRecord, counts: { issued: number }, config: Service
     CrlStatus: ca.crlEnabled && config.crlBaseUrl ? "ACTIVE" : "INACTIVE",
     CrlUrl: ca.crlEnabled && config.crlBaseUrl ? crlUrl(config.crlBaseUrl.replace(/\/+$/, ""), ca.id) : "",
     CrlDay: ca.crlDays,
-    CertIssuedCount: counts.issued,
+    ...counts,
     CaCertChain: ca.certificatePem + ca.chainPem,
     Years: ca.years,
     FullAlgorithm: ca.algorithm,

@@ -172,6 +172,8 @@ export interface CaRepo {
   /** The tenant's CAs, oldest first. */
   list(tenantId: string, page: Page): Promise<CaRecord[]>;
   count(tenantId: string): Promise<number>;
+  /** How many sub-CAs `parentId` has signed (revoked ones included). */
+  countChildren(parentId: string): Promise<number>;
   /**
    * Sets the status; `at` becomes `revokedAt` and `reason` the revokeReason for REVOKE (both cleared
    * otherwise). Revoking bumps the parent's `revocationSeq` in the same transaction.
@@ -202,9 +204,12 @@ export interface CertificateRepo {
   insert(c: CertificateRecord): Promise<void>;
   /** The tenant's certificate, or null. */
   get(tenantId: string, id: string): Promise<CertificateRecord | null>;
-  /** The tenant's certificates, oldest first, optionally of one status or one id. */
-  list(tenantId: string, page: Page, filter?: { status?: CertStatus; id?: string }): Promise<CertificateRecord[]>;
-  count(tenantId: string, filter?: { status?: CertStatus; id?: string }): Promise<number>;
+  /**
+   * The tenant's certificates, oldest first, optionally of one status or one id. `revokedOrIssuedBy`:
+   * revoked ones, and every one issued by these CAs (those revoked through their CA).
+   */
+  list(tenantId: string, page: Page, filter?: CertFilter): Promise<CertificateRecord[]>;
+  count(tenantId: string, filter?: CertFilter): Promise<number>;
   /** Every certificate the CA has issued, deleted ones included (what CAS calls CertIssuedCount). */
   countByIssuer(issuerId: string): Promise<number>;
   /**
@@ -220,6 +225,14 @@ export interface CertificateRepo {
    * revocations without reading the certificate table.
    */
   revokedPage(issuerId: string, afterSerial: string, limit: number): Promise<RevokedEntryRecord[]>;
+}
+
+/** Which certificates a listing takes (every condition given must hold). */
+export interface CertFilter {
+  status?: CertStatus;
+  id?: string;
+  /** Revoked certificates, or any issued by one of these CA ids. */
+  revokedOrIssuedBy?: readonly string[];
 }
 
 /** Issued CRLs. */

@@ -12,6 +12,7 @@ import type {
   AccessKeyRecord,
   AuditRecord,
   CaRecord,
+  CertFilter,
   CertificateRecord,
   CrlRecord,
   Page,
@@ -280,9 +281,14 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     revokedAt: dateOrNull(r.revoked_at),
     revokeReason: (r.revoke_reason as string | null) ?? null,
   }, r.key_enc, `cert:${r.id}`);
-  const certFilter = (tenantId: string, f?: { status?: string; id?: string }) => {
+  const certFilter = (tenantId: string, f?: CertFilter) => {
     const where = ["tenant_id = ?", "deleted_at IS NULL"];
     const params: unknown[] = [tenantId];
+    if (f?.revokedOrIssuedBy) {
+      const ids = f.revokedOrIssuedBy;
+      where.push(ids.length ? `(status = 'REVOKE' OR issuer_id IN (${ids.map(() => "?").join(", ")}))` : "status = 'REVOKE'");
+      params.push(...ids);
+    }
     if (f?.status) {
       where.push("status = ?");
       params.push(f.status);
@@ -383,6 +389,10 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
       },
       async count(tenantId) {
         const [r] = await c.all("SELECT COUNT(*) AS n FROM cas WHERE tenant_id = ?", [tenantId]);
+        return num(r?.n);
+      },
+      async countChildren(parentId) {
+        const [r] = await c.all("SELECT COUNT(*) AS n FROM cas WHERE parent_id = ?", [parentId]);
         return num(r?.n);
       },
       async setStatus(id, status, at, reason) {

@@ -181,3 +181,33 @@ describe("sub-CA certificates point to where their revocation is published", () 
     }
   });
 });
+
+describe("certificates under a revoked CA: one meaning everywhere", () => {
+  it("read revoked with the CA's revocation time in Describe, the status call and ListRevokeCertificate; CA counts are reported", async () => {
+    const t = await sqliteContext();
+    try {
+      const root = (await t.call("CreateRootCACertificate", ROOT_PARAMS)).Identifier;
+      const sub = (await t.call("CreateSubCACertificate", { ...SUB_PARAMS, ParentIdentifier: root })).Identifier;
+      const a = await t.call("CreateServerCertificateWithCsr", { ParentIdentifier: sub, Csr: csr, Days: 30 });
+      await t.call("CreateServerCertificateWithCsr", { ParentIdentifier: sub, Csr: csr, Days: 30 });
+      const rootView = (await t.call("DescribeCACertificate", { Identifier: root })).Certificate;
+      const subView = (await t.call("DescribeCACertificate", { Identifier: sub })).Certificate;
+      expect(rootView).toMatchObject({ CertIssuedCount: 1, CertTotalCount: 2_147_483_647, CertRemainingCount: 2_147_483_646 });
+      expect(subView).toMatchObject({ CertIssuedCount: 2, CertRemainingCount: 2_147_483_645 });
+      expect((await t.call("ListRevokeCertificate")).TotalCount).toBe(0);
+
+      await t.call("UpdateCACertificateStatus", { Identifier: sub, Status: "REVOKE" });
+      const caRevoked = (await t.ctx.store.read((tx) => tx.cas.get("default", sub)))?.revokedAt?.getTime();
+      expect(caRevoked).toBeGreaterThan(0);
+      const [status] = (await t.call("DescribeClientCertificateStatus", { Identifier: a.Identifier })).CertificateStatus;
+      expect(status).toMatchObject({ Status: "revoked", RevokeTime: caRevoked });
+      expect((await t.call("DescribeClientCertificate", { Identifier: a.Identifier })).Certificate.Status).toBe("REVOKE");
+      const listed = await t.call("ListRevokeCertificate");
+      expect(listed.TotalCount).toBe(2);
+      expect(listed.CertificateList.map((c: { Identifier: string }) => c.Identifier)).toContain(a.Identifier);
+      expect(listed.CertificateList[0].Status).toBe("REVOKE");
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -305,6 +305,24 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         expect(await tx((t) => t.certificates.get("t1", "c-serial-1"))).toBeNull();
       });
 
+      it("lists revoked certificates together with those of given CAs (revoked through their CA); counts sub-CAs", async () => {
+        await tx(async (t) => {
+          await t.tenants.create({ id: "t3", name: "tenant three", createdAt: now });
+          await t.cas.insert(caRecord("sub-filter", { kind: "SUB_ROOT", parentId: "root1", tenantId: "t3" }));
+          await t.cas.insert(caRecord("sub-filter-2", { kind: "SUB_ROOT", parentId: "root1", tenantId: "t3" }));
+          await t.certificates.insert(certRecord("c-f-valid", "sub-filter-2", { tenantId: "t3" }));
+          await t.certificates.insert(certRecord("c-f-under", "sub-filter", { tenantId: "t3" }));
+          await t.certificates.insert(certRecord("c-f-rev", "sub-filter-2", { tenantId: "t3" }));
+          await t.certificates.revoke("c-f-rev", now, "superseded");
+        });
+        const ids = async (by: string[]) => (await tx((t) => t.certificates.list("t3", { offset: 0, limit: 10 }, { revokedOrIssuedBy: by }))).map((c) => c.id).sort();
+        expect(await ids([])).toEqual(["c-f-rev"]);
+        expect(await ids(["sub-filter"])).toEqual(["c-f-rev", "c-f-under"]);
+        expect(await tx((t) => t.certificates.count("t3", { revokedOrIssuedBy: ["sub-filter"] }))).toBe(2);
+        expect(await tx((t) => t.cas.countChildren("sub-filter"))).toBe(0);
+        expect(await tx((t) => t.cas.countChildren("root1"))).toBeGreaterThanOrEqual(3);
+      });
+
       it("lists and counts per tenant with status and id filters and paging", async () => {
         await tx(async (t) => {
           for (let i = 0; i < 5; i++) await t.certificates.insert(certRecord(`c-list-${i}`, "sub1", { createdAt: new Date(now.getTime() + 60_000 + i) }));

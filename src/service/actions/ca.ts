@@ -38,15 +38,52 @@ export async function caOrNotFound(ctx: ServiceContext, tx: StoreTx, id: string)
   return ca;
 }
 
-/** A CA and every CA above it must be ISSUE for it to sign (CAS §6.22: a revoked CA issues nothing). */
-export async function effectiveCaStatus(ctx: ServiceContext, tx: StoreTx, ca: CaRecord): Promise<"ISSUE" | "REVOKE"> {
+/**
+ * When the CA, or the nearest CA above it, was revoked; null while the whole chain is ISSUE. A revoked
+ * CA's certificates are revoked through it (CAS §6.22): they read REVOKE with this time.
+ */
+export async function chainRevokedAt(ctx: ServiceContext, tx: StoreTx, ca: CaRecord): Promise<Date | null> {
   let cur: CaRecord | null = ca;
   for (let depth = 0; cur && depth < 20; depth++) {
-    if (cur.status !== "ISSUE") return "REVOKE";
+    if (cur.status !== "ISSUE") return cur.revokedAt ?? cur.createdAt;
     cur = cur.parentId ? await tx.cas.get(ctx.tenantId, cur.parentId) : null;
   }
-  return "ISSUE";
+  return null;
 }
+
+/** A CA and every CA above it must be ISSUE for it to sign (CAS §6.22: a revoked CA issues nothing). */
+export async function effectiveCaStatus(ctx: ServiceContext, tx: StoreTx, ca: CaRecord): Promise<"ISSUE" | "REVOKE"> {
+  return (await chainRevokedAt(ctx, tx, ca)) ? "REVOKE" : "ISSUE";
+}
+
+/** The tenant's CAs that are revoked themselves or through a CA above them. */
+export async function revokedChainIds(ctx: ServiceContext, tx: StoreTx): Promise<Map<string, Date>> {
+  const all = await tx.cas.list(ctx.tenantId, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const out = new Map<string, Date>();
+  for (const ca of all) {
+    let cur: CaRecord | undefined = ca;
+    for (let depth = 0; cur && depth < 20; depth++) {
+      if (cur.status !== "ISSUE") {
+        out.set(ca.id, cur.revokedAt ?? cur.createdAt);
+        break;
+      }
+      cur = cur.parentId ? byId.get(cur.parentId) : undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * What a CA has issued — its certificates and its sub-CAs — and its quota. caskit sets no issuance
+ * quota: CertTotalCount is the int32 maximum CAS's instance API uses for counts, and CertRemainingCount
+ * what is left of it (so code that checks "remaining > 0" keeps issuing).
+ */
+export async function issuanceCounts(tx: StoreTx, ca: CaRecord) {
+  const issued = (await tx.certificates.countByIssuer(ca.id)) + (await tx.cas.countChildren(ca.id));
+  return { CertIssuedCount: issued, CertTotalCount: UNLIMITED, CertRemainingCount: Math.max(0, UNLIMITED - issued) };
+}
+const UNLIMITED = 2_147_483_647;
 
 function record(ctx: ServiceContext, ca: Awaited<ReturnType<typeof createRootCa>>, over: Partial<CaRecord> & { years: number }): CaRecord {
   return {
@@ -142,8 +179,7 @@ export const describeCACertificate = defineAction({
   async handler(ctx, p, tx) {
     const ca = await caOrNotFound(ctx, tx, p.Identifier);
     const status = await effectiveCaStatus(ctx, tx, ca);
-    const issued = await tx.certificates.countByIssuer(ca.id);
-    return { Certificate: { ...caView({ ...ca, status }, { issued }, ctx.config) }, Years: ca.years };
+    return { Certificate: caView({ ...ca, status }, await issuanceCounts(tx, ca), ctx.config), Years: ca.years };
   },
 });
 
@@ -166,7 +202,7 @@ export const describeCACertificateList = defineAction({
     }
     const items = [];
     for (const ca of list) {
-      const view = caView({ ...ca, status: await effectiveCaStatus(ctx, tx, ca) }, { issued: await tx.certificates.countByIssuer(ca.id) }, ctx.config);
+      const view = caView({ ...ca, status: await effectiveCaStatus(ctx, tx, ca) }, await issuanceCounts(tx, ca), ctx.config);
       items.push({ ...view, Alias: ca.subject.commonName ?? "", Gift: 0, Trial: 0 });
     }
     return { CurrentPage: p.CurrentPage, ShowSize: p.ShowSize, PageCount: Math.ceil(total / p.ShowSize), TotalCount: total, CertificateList: items };

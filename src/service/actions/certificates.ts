@@ -8,7 +8,7 @@ import { parseRevocationReason } from "../../revoke/index.js";
 import { int, str } from "../params.js";
 import { defineAction } from "../run.js";
 import { casDay, certView } from "../views.js";
-import { effectiveCaStatus } from "./ca.js";
+import { chainRevokedAt, revokedChainIds } from "./ca.js";
 
 async function certOrNotFound(ctx: ServiceContext, tx: StoreTx, id: string): Promise<CertificateRecord> {
   const c = await tx.certificates.get(ctx.tenantId, id);
@@ -16,12 +16,17 @@ async function certOrNotFound(ctx: ServiceContext, tx: StoreTx, id: string): Pro
   return c;
 }
 
-/** A certificate whose issuing chain is revoked reports REVOKE (CAS §6.22). */
-async function effectiveStatus(ctx: ServiceContext, tx: StoreTx, c: CertificateRecord): Promise<"ISSUE" | "REVOKE"> {
-  if (c.status === "REVOKE") return "REVOKE";
+/**
+ * When the certificate was revoked — itself, or through its issuing chain (CAS §6.22: a revoked CA's
+ * certificates become invalid; relying parties learn it from the parent's CRL, which lists the CA) —
+ * or null while it is valid. One meaning for Describe, the status call and ListRevokeCertificate.
+ */
+async function revokedAt(ctx: ServiceContext, tx: StoreTx, c: CertificateRecord): Promise<Date | null> {
+  if (c.status === "REVOKE") return c.revokedAt ?? c.createdAt;
   const ca = await tx.cas.get(ctx.tenantId, c.issuerId);
-  return ca ? effectiveCaStatus(ctx, tx, ca) : "REVOKE";
+  return ca ? chainRevokedAt(ctx, tx, ca) : c.createdAt;
 }
+const effectiveStatus = async (ctx: ServiceContext, tx: StoreTx, c: CertificateRecord) => ((await revokedAt(ctx, tx, c)) ? "REVOKE" : "ISSUE");
 
 const page = { CurrentPage: int(1, 1_000_000).default(1), ShowSize: int(1, 1000).default(20) };
 
@@ -49,8 +54,8 @@ export const describeClientCertificateStatus = defineAction({
         out.push({ Identifier: id, SerialNumber: "", Status: "unknown", RevokeTime: 0 });
         continue;
       }
-      const revoked = (await effectiveStatus(ctx, tx, c)) === "REVOKE";
-      out.push({ Identifier: id, SerialNumber: c.serialNumber, Status: revoked ? "revoked" : "good", RevokeTime: revoked ? (c.revokedAt?.getTime() ?? 0) : 0 });
+      const at = await revokedAt(ctx, tx, c);
+      out.push({ Identifier: id, SerialNumber: c.serialNumber, Status: at ? "revoked" : "good", RevokeTime: at ? at.getTime() : 0 });
     }
     return { CertificateStatus: out };
   },
@@ -75,11 +80,15 @@ export const listRevokeCertificate = defineAction({
   mutates: false,
   schema: z.object(page),
   async handler(ctx, p, tx) {
-    const total = await tx.certificates.count(ctx.tenantId, { status: "REVOKE" });
-    const rows = await tx.certificates.list(ctx.tenantId, { offset: (p.CurrentPage - 1) * p.ShowSize, limit: p.ShowSize }, { status: "REVOKE" });
+    // Revoked themselves, or through a revoked CA above them (the same meaning as DescribeClientCertificate).
+    const throughCa = await revokedChainIds(ctx, tx);
+    const filter = { revokedOrIssuedBy: [...throughCa.keys()] };
+    const total = await tx.certificates.count(ctx.tenantId, filter);
+    const rows = await tx.certificates.list(ctx.tenantId, { offset: (p.CurrentPage - 1) * p.ShowSize, limit: p.ShowSize }, filter);
     const list = rows.map((c) => {
-      const { Days: _days, X509Certificate: _pem, ...v } = certView(c);
-      return { ...v, RevokeDate: casDay(c.revokedAt ?? c.createdAt), BeforeDate: casDay(c.notBefore), AfterDate: casDay(c.notAfter) };
+      const at = c.status === "REVOKE" ? (c.revokedAt ?? c.createdAt) : (throughCa.get(c.issuerId) ?? c.createdAt);
+      const { Days: _days, X509Certificate: _pem, ...v } = certView({ ...c, status: "REVOKE" });
+      return { ...v, RevokeDate: casDay(at), BeforeDate: casDay(c.notBefore), AfterDate: casDay(c.notAfter) };
     });
     return { CertificateList: list, CurrentPage: p.CurrentPage, PageCount: Math.ceil(total / p.ShowSize), ShowSize: p.ShowSize, TotalCount: total };
   },
