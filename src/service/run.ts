@@ -29,6 +29,15 @@ export function defineAction<S extends z.ZodType, R, P = undefined>(a: Action<S,
   return a;
 }
 
+/**
+ * The caller's Identifier as an audit target, only when it has the shape of one (hex MD5 or a UUID-like
+ * id, at most 64 characters): a refused call must not write arbitrary caller bytes — 1 MB of them, say —
+ * into the append-only log, where they could never be removed.
+ */
+function auditableId(v: unknown): string | null {
+  return typeof v === "string" && /^[A-Za-z0-9-]{1,64}$/.test(v) ? v : null;
+}
+
 export async function runAction<S extends z.ZodType, R, P>(ctx: ServiceContext, action: Action<S, R, P>, raw: unknown): Promise<R> {
   try {
     const params = parseParams(action.schema, raw);
@@ -45,7 +54,7 @@ export async function runAction<S extends z.ZodType, R, P>(ctx: ServiceContext, 
   } catch (e) {
     const err = toServiceError(e);
     if (action.mutates) {
-      const target = typeof (raw as Record<string, unknown>)?.Identifier === "string" ? ((raw as Record<string, string>).Identifier ?? null) : null;
+      const target = auditableId((raw as Record<string, unknown> | undefined)?.Identifier);
       await ctx.store
         .transaction((tx) => tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target, outcome: "error", detail: err.code }))
         .catch(() => undefined);

@@ -211,3 +211,15 @@ describe("certificates under a revoked CA: one meaning everywhere", () => {
     }
   });
 });
+
+describe("the audit log of refused calls", () => {
+  it("keeps only a well-formed identifier as the target, never the caller's raw bytes", async () => {
+    const huge = "A".repeat(1_000_000);
+    for (const Identifier of [huge, "x'); DROP TABLE audit_log;--", "0123456789abcdef0123456789abcdef"]) {
+      await refusal(s.call("CreateRevokeClientCertificate", { Identifier }));
+    }
+    const rows = await s.ctx.store.read((tx) => tx.audit.list(3));
+    expect(rows.map((r) => r.target)).toEqual(["0123456789abcdef0123456789abcdef", null, null]);
+    expect(rows.every((r) => r.outcome === "error" && (r.detail?.length ?? 0) < 100)).toBe(true);
+  });
+});
