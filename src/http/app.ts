@@ -2,20 +2,25 @@
  * `buildApp(deps)`: the CAS RPC endpoint and the public PKI routes on fastify, without listening
  * (server.ts listens). One route `/` for every action, GET and POST, parameters from the query and a
  * form body, routed on (Version, Action).
+ *
+ * Every answer that is not a success carries the CAS error shape (Code, Message, RequestId, HostId,
+ * Recommend; XML on Format=XML) — fastify's own refusals (body too large, no route, a bad method,
+ * headers too large) included. One log line per request, written when the answer is sent.
  */
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance } from "fastify";
+import type { Socket } from "node:net";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { toPem } from "../internal/pem.js";
 import { fromPemAll } from "../internal/pem.js";
 import { PCA_ACTIONS } from "../service/actions/index.js";
 import type { ServiceConfig, ServiceContext } from "../service/context.js";
-import { currentCrl } from "../service/crl.js";
-import { ServiceError, toServiceError } from "../service/errors.js";
+import { crlIsFresh, currentCrl } from "../service/crl.js";
+import { type ProtocolErrorCode, ServiceError, notFound, protocolError, toServiceError } from "../service/errors.js";
 import { runAction } from "../service/run.js";
 import type { Store } from "../store/port.js";
 import { NonceCache, authenticate } from "./rpc/auth.js";
 import { render } from "./rpc/render.js";
-import { parseQuery, unflatten } from "./rpc/request.js";
+import { checkParams, parseQuery, unflatten } from "./rpc/request.js";
 import { Throttle } from "./rpc/throttle.js";
 
 export interface AppOptions {
@@ -23,7 +28,7 @@ export interface AppOptions {
   config: ServiceConfig;
   /** Clock skew allowed for signed requests, seconds (0 = unchecked). Default 900. */
   timestampWindowSec?: number;
-  /** Requests per second per access key per action (0 = unlimited). Default 10. */
+  /** Requests per second per tenant (account) per action, as CAS counts them (0 = unlimited). Default 10. */
   throttlePerSecond?: number;
   /** Accept the private-CA actions under Version 2020-04-07 too (a caskit leniency). Default true. */
   pcaUnder20200407?: boolean;
@@ -33,6 +38,67 @@ export interface AppOptions {
 
 const PCA_VERSION = "2020-06-30";
 const HOST_ID = "cas.aliyuncs.com";
+const BODY_LIMIT = 1024 * 1024;
+
+/** What the one log line of a request says, filled in as the request is handled. */
+interface LogFacts {
+  action?: string;
+  tenant?: string;
+  outcome?: string;
+}
+const facts = new WeakMap<FastifyRequest, LogFacts>();
+const factsOf = (req: FastifyRequest): LogFacts => {
+  let f = facts.get(req);
+  if (!f) facts.set(req, (f = {}));
+  return f;
+};
+
+/** `Format=XML` in a raw query string (the body is not read for this: it may be what failed). */
+function formatOf(rawUrl: string | undefined): "JSON" | "XML" {
+  const q = rawUrl?.indexOf("?") ?? -1;
+  if (q < 0 || !rawUrl) return "JSON";
+  return /(?:^|&)Format=XML(?:&|$)/i.test(rawUrl.slice(q + 1)) ? "XML" : "JSON";
+}
+
+/** The CAS error body for `se`. */
+function errorBody(format: "JSON" | "XML", requestId: string, se: ServiceError) {
+  return render(format, "Error", {
+    RequestId: requestId,
+    HostId: HOST_ID,
+    Code: se.code,
+    Message: se.message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(se.code)}&product=cas&requestId=${requestId}`,
+  });
+}
+
+function sendError(req: FastifyRequest, reply: FastifyReply, e: unknown, format: "JSON" | "XML" = formatOf(req.raw.url)): FastifyReply {
+  const se = toServiceError(e);
+  const f = factsOf(req);
+  f.outcome = se.code;
+  if (se.status >= 500) (f as LogFacts & { err?: string }).err = ((se.cause as Error | undefined)?.message ?? se.message).slice(0, 300);
+  const out = errorBody(format, String(req.id), se);
+  if (se.code === "UnsupportedHTTPMethod") reply.header("allow", "GET, POST");
+  return reply.code(se.status).type(out.contentType).send(out.payload);
+}
+
+/** fastify's own refusals (its FST_ERR_* codes and statuses) → the protocol error table. */
+function fromFastify(e: unknown): unknown {
+  if (e instanceof ServiceError) return e;
+  const { code, statusCode } = (e ?? {}) as { code?: string; statusCode?: number };
+  const map: Record<string, [ProtocolErrorCode, string]> = {
+    FST_ERR_CTP_BODY_TOO_LARGE: ["RequestBodyTooLarge", `The request body is larger than ${BODY_LIMIT} bytes.`],
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: ["BadRequest", "Content-Length does not match the body."],
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: ["UnsupportedMediaType", "The Content-Type is not supported (use application/x-www-form-urlencoded)."],
+    FST_ERR_CTP_EMPTY_TYPE: ["UnsupportedMediaType", "The Content-Type is empty."],
+    FST_ERR_CTP_INVALID_TYPE: ["UnsupportedMediaType", "The Content-Type is not valid."],
+  };
+  const hit = code ? map[code] : undefined;
+  if (hit) return protocolError(hit[0], hit[1]);
+  if (statusCode === 413) return protocolError("RequestBodyTooLarge", `The request body is larger than ${BODY_LIMIT} bytes.`);
+  if (statusCode === 415) return protocolError("UnsupportedMediaType", "The Content-Type is not supported.");
+  if (statusCode && statusCode >= 400 && statusCode < 500) return protocolError("BadRequest", "The request is not valid HTTP for this service.");
+  return e;
+}
 
 export function buildApp(o: AppOptions): FastifyInstance {
   const now = o.now ?? (() => new Date());
@@ -40,28 +106,76 @@ export function buildApp(o: AppOptions): FastifyInstance {
   const nonces = new NonceCache(Math.max(window, 900) * 2 * 1000);
   const throttle = new Throttle(o.throttlePerSecond ?? 10);
   const app = Fastify({
-    // Our own "rpc" line per request carries id, action, tenant, outcome and duration; fastify's default
-    // request log would print the URL, whose query holds v1 signatures and CSRs.
+    // One line per request, ours (onResponse below): fastify's "incoming request"/"request completed"
+    // lines are off, and its default request serializer would print the URL, whose query holds v1
+    // signatures and CSRs.
     logger: o.logger ? { ...(typeof o.logger === "object" ? o.logger : {}), serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, path: r.url.split("?")[0] }) } } : false,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID().toUpperCase(),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
+    // Malformed HTTP and oversized headers never reach a route: answered here, in the CAS shape.
+    clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket) {
+      if (err.code === "ECONNRESET" || socket.destroyed) return;
+      const requestId = randomUUID().toUpperCase();
+      const timeout = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
+      const se =
+        err.code === "HPE_HEADER_OVERFLOW"
+          ? protocolError("RequestHeaderTooLarge", "The request headers are larger than this server accepts.")
+          : protocolError("BadRequest", timeout ? "The request was not received in time." : "The request is not valid HTTP.");
+      const status = timeout ? 408 : se.status;
+      const out = errorBody("JSON", requestId, se);
+      this.log.info({ requestId, outcome: se.code, status }, "rpc");
+      if (socket.writable) {
+        const body = Buffer.from(out.payload);
+        socket.write(`HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : timeout ? "Request Timeout" : "Bad Request"}\r\nContent-Length: ${body.length}\r\nContent-Type: ${out.contentType}\r\nConnection: close\r\n\r\n`);
+        socket.write(body);
+      }
+      socket.destroy();
+    },
   });
   // Keep every body as bytes: V3 signs the exact body.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
+  const started = new WeakMap<FastifyRequest, number>();
+  app.addHook("onRequest", async (req) => void started.set(req, performance.now()));
+  app.addHook("onResponse", async (req, reply) => {
+    const f = factsOf(req);
+    const ms = Math.round(performance.now() - (started.get(req) ?? performance.now()));
+    // Never the query string (v1 signatures, CSRs) or a header: the path, the action and what came of it.
+    req.log.info({ requestId: String(req.id), method: req.method, path: (req.raw.url ?? "/").split("?")[0]?.slice(0, 200), ...f, outcome: f.outcome ?? (reply.statusCode < 400 ? "ok" : String(reply.statusCode)), status: reply.statusCode, ms }, "rpc");
+  });
+  app.setErrorHandler((e, req, reply) => sendError(req, reply, fromFastify(e)));
+  app.setNotFoundHandler((req, reply) => {
+    const path = (req.raw.url ?? "/").split("?")[0];
+    if (path === "/") return sendError(req, reply, protocolError("UnsupportedHTTPMethod", `The method ${req.method.slice(0, 16)} is not supported; use GET or POST.`));
+    return sendError(req, reply, protocolError("InvalidApi.NotFound", "Specified api is not found (no such path)."));
+  });
+
   app.get("/health", async () => {
-    await o.store.counts();
+    // A statement on the read snapshot: waits for no writer and locks nothing.
+    await o.store.ping();
     return { status: "ok" };
   });
 
   app.get<{ Params: { id: string } }>("/crl/:id", async (req, reply) => {
     const id = req.params.id.replace(/\.crl$/, "");
-    const crl = await o.store.transaction(async (tx) => {
+    // The read snapshot answers unknown ids and fresh CRLs; the write transaction is taken only when the
+    // CRL must be rebuilt (and currentCrl decides again inside it: another process may have rebuilt it).
+    const seen = await o.store.read(async (tx) => {
       const ca = await tx.cas.getPublic(id);
-      return ca ? currentCrl({ store: o.store, tenantId: ca.tenantId, actor: "public", now, config: o.config }, tx, ca) : null;
+      if (!ca) return null;
+      const latest = await tx.crls.latest(ca.id);
+      return { ca, crl: crlIsFresh(latest, ca, now()) ? latest : null };
     });
-    if (!crl) return reply.code(404).type("text/plain").send("no such CA\n");
+    if (!seen) return sendError(req, reply, notFound("CACertificate", id));
+    const crl =
+      seen.crl ??
+      (await o.store.transaction(async (tx) => {
+        const ca = await tx.cas.getPublic(id);
+        return ca ? currentCrl({ store: o.store, tenantId: ca.tenantId, actor: "public", now, config: o.config }, tx, ca) : null;
+      }));
+    if (!crl) return sendError(req, reply, notFound("CACertificate", id));
     const maxAge = Math.max(0, Math.floor((crl.nextUpdate.getTime() - now().getTime()) / 2000));
     return reply
       .type("application/pkix-crl")
@@ -74,7 +188,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
   app.get<{ Params: { id: string } }>("/ca/:id", async (req, reply) => {
     const id = req.params.id.replace(/\.(crt|cer|pem)$/, "");
     const ca = await o.store.read((tx) => tx.cas.getPublic(id));
-    if (!ca) return reply.code(404).type("text/plain").send("no such CA\n");
+    if (!ca) return sendError(req, reply, notFound("CACertificate", id));
     const [der] = fromPemAll("CERTIFICATE", ca.certificatePem);
     reply.header("cache-control", "public, max-age=86400");
     if (req.params.id.endsWith(".pem")) return reply.type("application/x-pem-file").send(toPem("CERTIFICATE", der as Uint8Array));
@@ -85,58 +199,52 @@ export function buildApp(o: AppOptions): FastifyInstance {
     method: ["GET", "POST"],
     url: "/",
     handler: async (req, reply) => {
-      const started = performance.now();
       const requestId = String(req.id);
       const rawUrl = req.raw.url ?? "/";
       const qIndex = rawUrl.indexOf("?");
-      let format: "JSON" | "XML" = "JSON";
-      let action = "";
-      let tenant: string | undefined;
+      const f = factsOf(req);
+      let format: "JSON" | "XML" = formatOf(rawUrl);
       try {
         let query: Array<[string, string]>;
         let form: Array<[string, string]> = [];
         const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
+        const contentType = String(req.headers["content-type"] ?? "");
+        const isForm = contentType.toLowerCase().startsWith("application/x-www-form-urlencoded");
+        if (body.length && !isForm) throw protocolError("UnsupportedMediaType", "A request body must be application/x-www-form-urlencoded.");
         try {
           query = parseQuery(qIndex < 0 ? "" : rawUrl.slice(qIndex + 1));
-          if (String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) form = parseQuery(body.toString("utf8"));
+          if (isForm) form = parseQuery(body.toString("utf8"));
         } catch {
-          throw new ServiceError("InvalidParameter", 400, "The query string or form body is not valid percent-encoding.");
+          throw protocolError("InvalidParameter", "The query string or form body is not valid percent-encoding.");
         }
         const all = [...form, ...query];
         if (all.find(([k]) => k === "Format")?.[1]?.toUpperCase() === "XML") format = "XML";
+        // Names and duplicates before the signature: what is verified must be what is acted on.
+        checkParams(all);
         const auth = await authenticate(
           o.store,
           { method: req.method, path: rawUrl.slice(0, qIndex < 0 ? undefined : qIndex), query, form, headers: req.headers, body },
           { timestampWindowSec: window, now },
           nonces,
         );
-        action = auth.action;
-        tenant = auth.tenantId;
+        f.action = auth.action;
+        f.tenant = auth.tenantId;
         const a = PCA_ACTIONS.get(auth.action);
         const versionOk = auth.version === PCA_VERSION || (auth.version === "2020-04-07" && (o.pcaUnder20200407 ?? true));
-        if (!a || !versionOk) throw new ServiceError("InvalidApi.NotFound", 404, `Specified api is not found (${auth.action.slice(0, 64)}, ${auth.version.slice(0, 16)}).`);
-        const wait = throttle.take(`${auth.accessKeyId}:${auth.action}`, now().getTime());
+        if (!a || !versionOk) throw protocolError("InvalidApi.NotFound", `Specified api is not found (${auth.action.slice(0, 64)}, ${auth.version.slice(0, 16)}).`);
+        // CAS limits an account (tenant) per action, whichever of its access keys calls.
+        const wait = throttle.take(`${auth.tenantId}\u0000${auth.action}`, now().getTime());
         if (wait > 0) {
           reply.header("x-acs-retry-after", String(wait));
-          throw new ServiceError("Throttling.User", 400, "Request was denied due to user flow control.");
+          throw protocolError("Throttling.User", "Request was denied due to user flow control.");
         }
         const ctx: ServiceContext = { store: o.store, tenantId: auth.tenantId, actor: auth.accessKeyId, now, config: o.config };
         const result = (await runAction(ctx, a, unflatten(all))) as Record<string, unknown>;
-        const out = render(format, `${action}Response`, { RequestId: requestId, ...result });
-        req.log.info({ requestId, action, tenant, outcome: "ok", ms: Math.round(performance.now() - started) }, "rpc");
+        const out = render(format, `${auth.action}Response`, { RequestId: requestId, ...result });
+        f.outcome = "ok";
         return reply.code(200).type(out.contentType).send(out.payload);
       } catch (e) {
-        const se = toServiceError(e);
-        if (se.status >= 500) req.log.error({ requestId, action, err: (se.cause as Error)?.message }, "rpc internal error");
-        req.log.info({ requestId, action, tenant, outcome: se.code, ms: Math.round(performance.now() - started) }, "rpc");
-        const out = render(format, "Error", {
-          RequestId: requestId,
-          HostId: HOST_ID,
-          Code: se.code,
-          Message: se.message,
-          Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(se.code)}&product=cas&requestId=${requestId}`,
-        });
-        return reply.code(se.status).type(out.contentType).send(out.payload);
+        return sendError(req, reply, e, format);
       }
     },
   });

@@ -62,6 +62,42 @@ const TABLE: Record<string, { cas: string; status: number }> = {
 
 export const CAS_ERROR_TABLE: Readonly<typeof TABLE> = TABLE;
 
+/**
+ * Errors of the HTTP API itself — authentication, the request's shape, transport limits — before any
+ * action runs: CAS `Code` → HTTP status. The Alibaba Cloud common codes (CAS-API.md §4.4) where one
+ * exists; the transport ones (405, 413, 415, 431, 400) are caskit's, in the same style. docs/errors.md
+ * lists each (test/http/protocol-errors.test.ts checks both ways).
+ */
+export const PROTOCOL_ERRORS = {
+  IncompleteSignature: 400,
+  SignatureDoesNotMatch: 400,
+  SignatureNonceUsed: 400,
+  MissingSignatureNonce: 400,
+  InvalidSignatureNonce: 400,
+  InvalidSignatureMethod: 400,
+  MissingAccessKeyId: 400,
+  "InvalidAccessKeyId.NotFound": 404,
+  "InvalidAccessKeyId.Inactive": 400,
+  MissingAction: 400,
+  MissingVersion: 400,
+  "InvalidTimeStamp.Format": 400,
+  "InvalidTimeStamp.Expired": 400,
+  "InvalidApi.NotFound": 404,
+  "Throttling.User": 400,
+  InvalidParameter: 400,
+  BadRequest: 400,
+  UnsupportedHTTPMethod: 405,
+  RequestBodyTooLarge: 413,
+  UnsupportedMediaType: 415,
+  RequestHeaderTooLarge: 431,
+} as const;
+
+/** One code of {@link PROTOCOL_ERRORS}. */
+export type ProtocolErrorCode = keyof typeof PROTOCOL_ERRORS;
+
+/** A protocol error with the status of its table row. */
+export const protocolError = (code: ProtocolErrorCode, message: string): ServiceError => new ServiceError(code, PROTOCOL_ERRORS[code], message);
+
 /** Any thrown value → a ServiceError. Unmapped errors become InternalError with a generic message. */
 export function toServiceError(e: unknown): ServiceError {
   if (e instanceof ServiceError) return e;

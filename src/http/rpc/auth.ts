@@ -4,7 +4,7 @@
  * is the matching Alibaba Cloud common error (CAS-API.md §4.4).
  */
 import type { Store } from "../../store/port.js";
-import { ServiceError } from "../../service/errors.js";
+import { type ProtocolErrorCode, protocolError } from "../../service/errors.js";
 import { EMPTY_SHA256, parseV3Authorization, rpcV1Signature, rpcV1StringToSign, sameSignature, v3CanonicalRequest, v3Signature, v3StringToSign } from "./signature.js";
 import { createHash } from "node:crypto";
 
@@ -31,7 +31,7 @@ export interface AuthOptions {
   now: () => Date;
 }
 
-const err = (code: string, status: number, message: string) => new ServiceError(code, status, message);
+const err = (code: ProtocolErrorCode, message: string) => protocolError(code, message);
 const header = (h: AuthInput["headers"], name: string): string | undefined => {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
@@ -82,9 +82,9 @@ export async function authenticate(store: Store, req: AuthInput, opts: AuthOptio
   if (authz?.startsWith("ACS3-")) {
     scheme = "v3";
     v3 = parseV3Authorization(authz);
-    if (!v3) throw err("IncompleteSignature", 400, "The Authorization header is malformed.");
+    if (!v3) throw err("IncompleteSignature", "The Authorization header is malformed.");
     for (const h of ["host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"]) {
-      if (!v3.signedHeaders.includes(h)) throw err("IncompleteSignature", 400, `The header ${h} must be signed.`);
+      if (!v3.signedHeaders.includes(h)) throw err("IncompleteSignature", `The header ${h} must be signed.`);
     }
     accessKeyId = v3.accessKeyId;
     timestamp = header(req.headers, "x-acs-date");
@@ -94,50 +94,50 @@ export async function authenticate(store: Store, req: AuthInput, opts: AuthOptio
   } else if (params.has("Signature")) {
     scheme = "v1";
     accessKeyId = params.get("AccessKeyId") ?? "";
-    if (!accessKeyId) throw err("MissingAccessKeyId", 400, "AccessKeyId is mandatory for this action.");
+    if (!accessKeyId) throw err("MissingAccessKeyId", "AccessKeyId is mandatory for this action.");
     const method = params.get("SignatureMethod");
-    if (method !== "HMAC-SHA1") throw err("InvalidSignatureMethod", 400, "Only SignatureMethod HMAC-SHA1 is supported.");
-    if (params.get("SignatureVersion") !== "1.0") throw err("IncompleteSignature", 400, "SignatureVersion must be 1.0.");
+    if (method !== "HMAC-SHA1") throw err("InvalidSignatureMethod", "Only SignatureMethod HMAC-SHA1 is supported.");
+    if (params.get("SignatureVersion") !== "1.0") throw err("IncompleteSignature", "SignatureVersion must be 1.0.");
     timestamp = params.get("Timestamp");
     nonce = params.get("SignatureNonce");
     // Parameters win over the (unsigned) x-acs-* headers the SDK also sends.
     action = params.get("Action") ?? header(req.headers, "x-acs-action");
     version = params.get("Version") ?? header(req.headers, "x-acs-version");
   } else {
-    throw err("IncompleteSignature", 400, "The request is not signed (no ACS3 Authorization header and no Signature parameter).");
+    throw err("IncompleteSignature", "The request is not signed (no ACS3 Authorization header and no Signature parameter).");
   }
-  if (!action) throw err("MissingAction", 400, "Action is mandatory.");
-  if (!version) throw err("MissingVersion", 400, "Version is mandatory.");
-  if (!nonce) throw err("MissingSignatureNonce", 400, "SignatureNonce is mandatory.");
+  if (!action) throw err("MissingAction", "Action is mandatory.");
+  if (!version) throw err("MissingVersion", "Version is mandatory.");
+  if (!nonce) throw err("MissingSignatureNonce", "SignatureNonce is mandatory.");
   // The SDKs send 32 hex digits or a UUID; a bound keeps what the store remembers small.
-  if (nonce.length > MAX_NONCE) throw err("InvalidSignatureNonce", 400, `SignatureNonce is longer than ${MAX_NONCE} characters.`);
+  if (nonce.length > MAX_NONCE) throw err("InvalidSignatureNonce", `SignatureNonce is longer than ${MAX_NONCE} characters.`);
 
   if (!timestamp || !ISO.test(timestamp) || Number.isNaN(Date.parse(timestamp))) {
-    throw err("InvalidTimeStamp.Format", 400, "Specified time stamp or date value is not well formatted (yyyy-MM-ddTHH:mm:ssZ).");
+    throw err("InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted (yyyy-MM-ddTHH:mm:ssZ).");
   }
   const now = opts.now().getTime();
   if (opts.timestampWindowSec > 0 && Math.abs(now - Date.parse(timestamp)) > opts.timestampWindowSec * 1000) {
-    throw err("InvalidTimeStamp.Expired", 400, `Specified time stamp or date value is expired (more than ${opts.timestampWindowSec} s from server time).`);
+    throw err("InvalidTimeStamp.Expired", `Specified time stamp or date value is expired (more than ${opts.timestampWindowSec} s from server time).`);
   }
 
   const key = await store.read((tx) => tx.accessKeys.get(accessKeyId));
-  if (!key) throw err("InvalidAccessKeyId.NotFound", 404, "Specified access key is not found.");
-  if (key.status !== "enabled") throw err("InvalidAccessKeyId.Inactive", 400, "Specified access key is disabled.");
+  if (!key) throw err("InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+  if (key.status !== "enabled") throw err("InvalidAccessKeyId.Inactive", "Specified access key is disabled.");
 
   if (scheme === "v3" && v3) {
     const declared = header(req.headers, "x-acs-content-sha256");
     const actual = req.body.length ? createHash("sha256").update(req.body).digest("hex") : EMPTY_SHA256;
-    if (declared !== actual) throw err("SignatureDoesNotMatch", 400, "x-acs-content-sha256 does not match the body.");
+    if (declared !== actual) throw err("SignatureDoesNotMatch", "x-acs-content-sha256 does not match the body.");
     const expected = v3Signature(key.secret, v3StringToSign(v3CanonicalRequest({ method: req.method, path: req.path, query: req.query, headers: req.headers, signedHeaders: v3.signedHeaders, body: req.body })));
-    if (!sameSignature(expected, v3.signature)) throw err("SignatureDoesNotMatch", 400, "Specified signature does not match our calculation.");
+    if (!sameSignature(expected, v3.signature)) throw err("SignatureDoesNotMatch", "Specified signature does not match our calculation.");
   } else {
     const expected = rpcV1Signature(key.secret, rpcV1StringToSign(req.method, [...req.query, ...req.form]));
-    if (!sameSignature(expected, params.get("Signature") ?? "")) throw err("SignatureDoesNotMatch", 400, "Specified signature does not match our calculation.");
+    if (!sameSignature(expected, params.get("Signature") ?? "")) throw err("SignatureDoesNotMatch", "Specified signature does not match our calculation.");
   }
   // Checked last, so an unauthenticated caller cannot burn someone else's nonces. The in-process cache
   // refuses most replays without touching the store; the store's claim, committed before the action
   // runs, refuses the rest — after a restart, or sent to another process on the same store.
-  const used = () => err("SignatureNonceUsed", 400, "Specified signature nonce was used already.");
+  const used = () => err("SignatureNonceUsed", "Specified signature nonce was used already.");
   if (!nonces.take(`${accessKeyId}:${nonce}`, now)) throw used();
   const fresh = nonce;
   const claimed = await store.transaction((tx) => tx.nonces.claim(accessKeyId, fresh, new Date(now), new Date(now + nonces.ttlMs)));

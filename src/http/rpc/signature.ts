@@ -25,9 +25,18 @@ export interface V3Request {
   body: Uint8Array;
 }
 
+/**
+ * Keys and values percent-encoded, sorted by encoded key (ACS3 specification). The SDK leaves keys
+ * unencoded (CAS-API.md §3.1 step 3); for every name of the parameter grammar (request.ts checkParams,
+ * applied before any signature is checked) the two are the same string. Encoding here means a key
+ * holding `=` or `&` can never read as two parameters.
+ */
 export function v3CanonicalQuery(query: Array<[string, string]>): string {
-  // The SDK does not encode keys (CAS-API.md §3.1 step 3).
-  return [...query].sort(byKey).map(([k, v]) => `${k}=${pct(v)}`).join("&");
+  return query
+    .map(([k, v]): [string, string] => [pct(k), pct(v)])
+    .sort(byKey)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("&");
 }
 
 export function v3CanonicalHeaders(headers: V3Request["headers"], signed: string[]): string {
