@@ -29,7 +29,7 @@ export class CaskitError<C extends string = string> extends Error {
  * and the service's CAS error table will be keyed by it.
  */
 export const ERROR_CODES = {
-  /** The ten refusal categories of ../shared/CSR-POLICY.md, one-to-one. */
+  /** The ten refusal categories of docs/csr-policy.md, one-to-one. */
   CsrError: [
     "too_large",
     "parse_error",

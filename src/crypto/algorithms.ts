@@ -2,7 +2,7 @@
  * THE algorithm table. Every key spec and signature algorithm caskit knows is one entry here; code
  * elsewhere receives a resolved entry and never branches on algorithm names it spells itself.
  *
- * Key specs use the CAS spellings (../shared/CAS-API.md §4.2). `ECC_512` is NIST P-521 (CAS's name).
+ * Key specs use the CAS spellings (docs/cas-api.md, "Value conventions"). `ECC_512` is NIST P-521 (CAS's name).
  * Divergence from CAS: `RSA_1024` exists in CAS but caskit refuses it unless the caller passes
  * `allowLegacy: true` — a 1024-bit RSA key is breakable today.
  */

@@ -1,5 +1,5 @@
 /**
- * caskit CSR module: parse and validate PKCS#10 requests per ../shared/CSR-POLICY.md.
+ * caskit CSR module: parse and validate PKCS#10 requests per docs/csr-policy.md.
  * @module caskit/csr
  */
 export { parseCsr, type ParseCsrOptions } from "./parse.js";

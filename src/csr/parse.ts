@@ -1,5 +1,5 @@
 /**
- * `parseCsr`: bytes in, facts or a `CsrError` out, exactly per ../shared/CSR-POLICY.md and in its check
+ * `parseCsr`: bytes in, facts or a `CsrError` out, exactly per docs/csr-policy.md and in its check
  * order — size → armour and DER → public key → signature algorithm → signature → subject → presence of a
  * name → name syntax. The first failure names the error. Nothing but a `CsrError` escapes for any input.
  */

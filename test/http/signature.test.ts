@@ -1,4 +1,4 @@
-/** The server's signature checker against ../shared/cas-signature-vectors.json (made by the SDK itself). */
+/** The server's signature checker against test/http/fixtures/cas-signature-vectors.json (made by the SDK itself). */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 /**
  * Request signatures of Alibaba Cloud's RPC APIs, as the official SDK computes them (CAS-API.md §3):
  * V3 `ACS3-HMAC-SHA256` (the SDK default) and RPC v1 `HMAC-SHA1`. Pure functions over an already
- * parsed request, so the vectors in ../shared/cas-signature-vectors.json test them directly.
+ * parsed request, so the vectors in test/http/fixtures/cas-signature-vectors.json test them directly.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
