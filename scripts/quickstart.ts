@@ -8,9 +8,9 @@
  * the loudly named development key (never do that for a real CA).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { openSession } from "../src/cli/session.js";
+import { openSession, shellQuote } from "../src/cli/session.js";
 import { exportPrivateKeyPem, generateKeyPair } from "../src/crypto/keys.js";
 import { createCsr } from "../src/csr/index.js";
 import { toPem } from "../src/internal/pem.js";
@@ -18,7 +18,16 @@ import { currentCrl } from "../src/service/index.js";
 
 const dir = resolve(process.argv[2] ?? "caskit-quickstart");
 mkdirSync(dir, { recursive: true });
-if (!process.env.CASKIT_MASTER_PASSPHRASE && !process.env.CASKIT_MASTER_PASSPHRASE_FILE) process.env.CASKIT_DEV_INSECURE_NO_PASSPHRASE = "1";
+// Without a master passphrase the quickstart uses the public development key — and says so, with the
+// variable every later command on this store then needs (the CLI refuses the store without it).
+const devKey = !process.env.CASKIT_MASTER_PASSPHRASE && !process.env.CASKIT_MASTER_PASSPHRASE_FILE;
+if (devKey) {
+  process.env.CASKIT_DEV_INSECURE_NO_PASSPHRASE = "1";
+  console.error(
+    "caskit quickstart: CASKIT_MASTER_PASSPHRASE is not set, so this throwaway store's keys are encrypted with the PUBLIC development key;\n" +
+      "  commands on it need CASKIT_DEV_INSECURE_NO_PASSPHRASE=1 (as printed below). For a real CA set CASKIT_MASTER_PASSPHRASE (or _FILE) first.",
+  );
+}
 const put = (name: string, content: string | Uint8Array, secret = false) => {
   const p = join(dir, name);
   writeFileSync(p, content, { mode: secret ? 0o600 : 0o644 });
@@ -26,6 +35,20 @@ const put = (name: string, content: string | Uint8Array, secret = false) => {
 };
 
 const data = join(dir, "caskit.db");
+
+/**
+ * A command that works as printed, from any directory: the built CLI by absolute path (with the build
+ * first when dist/ is missing), and the development-key variable when the store was made with it. With a
+ * real passphrase the user's environment already holds it (never printed).
+ */
+function nextCommand(store: string): string {
+  const repo = resolve(import.meta.dirname, "..");
+  const bin = join(repo, "dist", "cli", "main.js");
+  const build = existsSync(bin) ? "" : `(cd ${shellQuote(repo)} && npm run build) && `;
+  const env = devKey ? "CASKIT_DEV_INSECURE_NO_PASSPHRASE=1 " : "";
+  const same = devKey ? "" : "   (with the same CASKIT_MASTER_PASSPHRASE / CASKIT_MASTER_PASSPHRASE_FILE in the environment)";
+  return `${build}${env}node ${shellQuote(bin)} --data ${shellQuote(store)} cert list${same}`;
+}
 const s = await openSession({ data, crlBaseUrl: "http://127.0.0.1:8080" });
 try {
   const root = await s.call("CreateRootCACertificate", { CommonName: "caskit Quickstart Root", Organization: "caskit", CountryCode: "CN", Algorithm: "ECC_384", Years: 10 });
@@ -57,7 +80,7 @@ try {
   console.log(`  server cert     ${files.cert}  ${leaf.Identifier}, serial ${leaf.SerialNumber}`);
   console.log(`  chain           ${files.chain}`);
   console.log(`  CRL             ${files.crl}`);
-  console.log(`next: npx caskit --data ${data} cert list   (after npm run build; same passphrase)`);
+  console.log(`next: ${nextCommand(data)}`);
   const check = spawnSync("openssl", ["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", files.root, "-untrusted", files.chain, files.cert], { encoding: "utf8" });
   if (check.error) console.log("openssl not found: skipped the independent check");
   else {

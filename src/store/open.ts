@@ -6,6 +6,11 @@
  * named by CASKIT_MASTER_PASSPHRASE_FILE. Without one the store refuses to open (StoreError
  * "no_passphrase") unless `devInsecure: true` or CASKIT_DEV_INSECURE_NO_PASSPHRASE=1, which use a public
  * development key and warn once on stderr.
+ *
+ * A missing SQLite file is created (mode 0600) unless `create: false`, which refuses it with
+ * StoreError("unavailable", "there is no SQLite store at PATH") — for tools that must not make a new,
+ * empty store out of a mistyped path. A PostgreSQL URL may name its schema as `?schema=NAME` (removed
+ * from the URL before connecting; `options.schema` wins when both are given).
  * @module caskit/store
  */
 import type { Store } from "./port.js";
@@ -13,8 +18,13 @@ import type { OpenOptions } from "./sql-store.js";
 
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions extends OpenOptions {
-  /** PostgreSQL only: the schema holding caskit's tables (default `caskit`). */
+  /** PostgreSQL only: the schema holding caskit's tables (default: the URL's `?schema=`, else `caskit`). */
   schema?: string;
+  /**
+   * SQLite only: whether a missing file may be created (default true). PostgreSQL creates its schema
+   * on first use either way (the database itself must exist).
+   */
+  create?: boolean;
   /** SQLite only: checkpoint the WAL from a worker thread (long-running processes). */
   backgroundCheckpoint?: boolean;
 }
@@ -29,10 +39,24 @@ export interface OpenStoreOptions extends OpenOptions {
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//i.test(location)) {
     const { openPostgresStore } = await import("./postgres/index.js");
-    return openPostgresStore({ ...options, url: location });
+    const { create: _create, ...rest } = options;
+    const { url, schema } = splitSchema(location);
+    return openPostgresStore({ ...rest, url, schema: options.schema ?? schema });
   }
   const { openSqliteStore } = await import("./sqlite/index.js");
   return openSqliteStore({ ...options, path: location });
+}
+
+/** `postgres://…?schema=NAME&…` → the URL without `schema`, and NAME. */
+function splitSchema(location: string): { url: string; schema?: string } {
+  const q = location.indexOf("?");
+  if (q < 0) return { url: location };
+  const params = new URLSearchParams(location.slice(q + 1));
+  const schema = params.get("schema") ?? undefined;
+  if (schema === undefined) return { url: location };
+  params.delete("schema");
+  const rest = params.toString();
+  return { url: location.slice(0, q) + (rest ? `?${rest}` : ""), schema };
 }
 
 export type { Store, StoreTx } from "./port.js";

@@ -17,6 +17,9 @@ import { tempDir } from "../helpers/openssl.js";
 const tmp = tempDir("caskit-dur-");
 afterAll(() => tmp.remove());
 const PG_URL = process.env.CASKIT_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+/** A schema of this run's own: two runs at once on the shared database must not drop each other's. */
+const PG_SCHEMA = `caskit_cli_dur_${process.pid}_${Date.now()}`;
+const PG_DATA = `${PG_URL}${PG_URL.includes("?") ? "&" : "?"}schema=${PG_SCHEMA}`;
 
 let csrDir = "";
 beforeAll(async () => {
@@ -86,22 +89,16 @@ describe("crash safety (SQLite)", () => {
 
 describe.each([
   ["SQLite", () => ({ CASKIT_DATA: tmp.path("shared.db"), CASKIT_MASTER_PASSPHRASE: "shared" })],
-  ["PostgreSQL", () => ({ CASKIT_DATA: `${PG_URL}`, CASKIT_MASTER_PASSPHRASE: "shared" })],
+  ["PostgreSQL", () => ({ CASKIT_DATA: PG_DATA, CASKIT_MASTER_PASSPHRASE: "shared" })],
 ])("two processes issuing from one CA (%s)", (name, envOf) => {
   afterAll(async () => {
     if (name !== "PostgreSQL") return;
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS caskit CASCADE`);
+    await c.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
     await c.end();
   });
   it("no duplicate serial, no lost certificate", async () => {
-    if (name === "PostgreSQL") {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query("DROP SCHEMA IF EXISTS caskit CASCADE");
-      await c.end();
-    }
     const env = envOf();
     const ca = setup(env);
     const [a, b] = await Promise.all([batch(env, ca), batch(env, ca)]);
@@ -113,5 +110,16 @@ describe.each([
     expect(list.TotalCount).toBe(800);
     const serials = list.CertificateList.map((c: { SerialNumber: string }) => c.SerialNumber);
     expect(new Set(serials).size).toBe(800);
+    if (name === "PostgreSQL") {
+      // The rows are in this run's schema (the URL's ?schema=), not in a shared fixed one.
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      try {
+        const n = await c.query(`SELECT COUNT(*)::int AS n FROM ${PG_SCHEMA}.certificates`);
+        expect(n.rows[0].n).toBe(800);
+      } finally {
+        await c.end();
+      }
+    }
   });
 });

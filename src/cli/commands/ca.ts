@@ -24,7 +24,7 @@ export function register(program: Command): void {
       withSession(cmd, async (s, out, o) => {
         const r = await s.call("CreateRootCACertificate", { ...caSubject(o), Algorithm: o.algorithm, Years: o.years });
         out.result(r, () => `root CA ${r.Identifier}`);
-      }),
+      }, { create: true }), // the first thing a new PKI makes: it may create the store (docs/cli.md)
     );
 
   subjectOptions(ca.command("create-sub").description("create a subordinate CA under --parent"), { cnRequired: true })

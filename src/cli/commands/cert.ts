@@ -1,10 +1,19 @@
 /** `caskit cert list|show|revoke|delete` over the CAS certificate actions. */
-import type { Command } from "commander";
-import { CRL_REASONS } from "../../revoke/index.js";
+import { type Command, InvalidArgumentError } from "commander";
+import { REVOCATION_REASONS, parseRevocationReason } from "../../revoke/index.js";
 import { positiveInt, withSession } from "./shared.js";
 
 const line = (c: Record<string, any>) =>
   `${c.Identifier}  ${c.CertificateType.padEnd(6)}  ${c.Status.padEnd(6)}  until ${new Date(c.AfterDate).toISOString().slice(0, 10)}  ${c.SubjectDN || JSON.parse(c.Sans).map((x: { Value: string }) => x.Value).join(",")}`;
+
+/** --reason: checked before the store is opened, so a typo is a usage error (exit 2) listing the valid reasons. */
+function revocationReason(v: string): string {
+  try {
+    return parseRevocationReason(v);
+  } catch (e) {
+    throw new InvalidArgumentError(`${(e as Error).message.replace(/; use one of .*$/, "")}; valid reasons: ${REVOCATION_REASONS.join(", ")}`);
+  }
+}
 
 export function register(program: Command): void {
   const cert = program.command("cert").description("list, show, revoke and delete issued certificates");
@@ -33,7 +42,7 @@ export function register(program: Command): void {
   cert
     .command("revoke <id>")
     .description("revoke a certificate; it appears in its CA's next CRL")
-    .option("--reason <reason>", `RFC 5280 reason: ${Object.keys(CRL_REASONS).join(", ")}`)
+    .option("--reason <reason>", `RFC 5280 reason (name or number): ${REVOCATION_REASONS.join(", ")}`, revocationReason)
     .action((id: string, _o, cmd: Command) =>
       withSession(cmd, async (s, out, o) => {
         await s.call("CreateRevokeClientCertificate", { Identifier: id, Reason: o.reason });

@@ -1,4 +1,4 @@
-/** `caskit init`: creates the data file (or schema), checks the master passphrase. */
+/** `caskit init`: creates the data file (or schema), checks the master passphrase. One of the two commands that may create a store (docs/cli.md). */
 import type { Command } from "commander";
 import { dataLocation } from "../session.js";
 import { withSession } from "./shared.js";
@@ -11,6 +11,6 @@ export function register(program: Command): void {
       withSession(cmd, async (s, out, o) => {
         const counts = await s.store.counts();
         out.result({ data: dataLocation(o), kind: s.store.kind, counts }, () => `store ready: ${dataLocation(o)} (${s.store.kind}); ${counts.cas} CAs, ${counts.certificates} certificates`);
-      }),
+      }, { create: true }),
     );
 }

@@ -2,22 +2,27 @@
  * `caskit issue server|client|batch`: CreateServerCertificate[WithCsr] / CreateClientCertificate[WithCsr]
  * with --out writing cert, chain and (generated) key files — keys 0600.
  */
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { Command } from "commander";
 import { CliError, EXIT, type Out } from "../output.js";
 import type { Session } from "../session.js";
 import { toServiceError } from "../../service/errors.js";
+import { csrFilesIn, readCsrBytes } from "../csr-files.js";
+import { toPem } from "../../internal/pem.js";
+import { keyPassphrase } from "../secrets.js";
 import { type Opts, subjectOptions, validityOptions, validityParams, withSession } from "./shared.js";
 
 const leafSubject = (o: Opts) => ({ Organization: o.org, OrganizationUnit: o.ou, Country: o.country, State: o.state, Locality: o.locality });
 
-function readCsr(file: string): string {
-  try {
-    return readFileSync(file, "latin1");
-  } catch {
-    throw new CliError("FileNotFound", `cannot read the CSR file ${file}`, EXIT.usage);
-  }
+/**
+ * A CSR file as the service's `Csr` string: DER (it starts with a SEQUENCE tag) is wrapped in a
+ * CERTIFICATE REQUEST PEM block, anything else is passed as text for the parser to judge. The size is
+ * checked on the file before reading it (readCsrBytes): too_large, InvalidCsr.TooLarge, exit 1.
+ */
+export function readCsr(file: string): string {
+  const bytes = readCsrBytes(file);
+  return bytes[0] === 0x30 ? toPem("CERTIFICATE REQUEST", bytes) : bytes.toString("utf8");
 }
 
 /** Writes `<name>.pem`, `<name>.chain.pem` and, for generated keys, `<name>.key` (0600). */
@@ -36,7 +41,7 @@ async function writeOut(s: Session, dir: string, name: string, r: Record<string,
     const pkcs8 = await s.store.transaction(async (tx) => (await tx.certificates.get(s.ctx.tenantId, r.Identifier))?.keyPkcs8);
     if (pkcs8) {
       files.key = join(dir, `${name}.key`);
-      writeFileSync(files.key, exportPrivateKeyPem(importPrivateKey(Buffer.from(pkcs8), { allowLegacy: true }), { passphrase: o.keyPassphrase }), { mode: 0o600 });
+      writeFileSync(files.key, exportPrivateKeyPem(importPrivateKey(Buffer.from(pkcs8), { allowLegacy: true }), { passphrase: o.resolvedKeyPassphrase }), { mode: 0o600 });
       chmodSync(files.key, 0o600);
     }
   }
@@ -57,7 +62,9 @@ function leafCommand(parent: Command, kind: "server" | "client"): Command {
     .option("--enable-crl", "add the CRL distribution point")
     .option("--no-chain", "do not write the chain file")
     .option("--out <dir>", "write <id>.pem, <id>.chain.pem and <id>.key (generated keys, 0600) here")
-    .option("--key-passphrase <pass>", "encrypt a written generated key with this passphrase");
+    .option("--key-passphrase-file <file>", `encrypt a written generated key with the passphrase in this file (env ${"CASKIT_KEY_PASSPHRASE"} also works)`)
+    .option("--key-passphrase-prompt", "encrypt a written generated key with a passphrase asked on the terminal")
+    .option("--key-passphrase <pass>", "deprecated (visible in ps and shell history): use --key-passphrase-file, --key-passphrase-prompt or CASKIT_KEY_PASSPHRASE");
   if (kind === "server") c.option("--domain <list>", "extra SANs: comma-separated DNS names and IP addresses");
   else c.option("--san-type <n>", "1 e-mail, 6 URI").option("--san-value <list>", "comma-separated SAN values");
   return validityOptions(c);
@@ -81,6 +88,8 @@ export function register(program: Command): void {
     leafCommand(issue, kind).action((_o, cmd: Command) =>
       withSession(cmd, async (s, out, o) => {
         const { action, params } = paramsFor(kind, o, o.csr ? readCsr(o.csr) : undefined);
+        // Asked before issuing: a prompt that fails must not leave a certificate whose key was never written.
+        if (!o.csr && o.out) o.resolvedKeyPassphrase = keyPassphrase(o);
         const r = await s.call(action, params);
         const files = o.out ? await writeOut(s, o.out, r.Identifier, r, o) : undefined;
         out.result({ ...r, files }, () => (files ? human(r, files) : `${r.X509Certificate.trimEnd()}`));
@@ -98,9 +107,12 @@ export function register(program: Command): void {
       .option("--out <dir>", "write <csr-name>.pem and <csr-name>.chain.pem here"),
   ).action((dir: string, _o, cmd: Command) =>
     withSession(cmd, async (s, out, o) => {
-      const files = readdirSync(dir)
-        .filter((f) => /\.(csr|pem|der|req)$/i.test(f) && statSync(join(dir, f)).isFile())
-        .sort();
+      let files: string[];
+      try {
+        files = csrFilesIn(dir).map((p) => basename(p));
+      } catch {
+        throw new CliError("FileNotFound", `cannot read the directory ${dir}`, EXIT.usage);
+      }
       await runBatch(s, out, o, dir, files);
     }),
   );
@@ -115,7 +127,7 @@ async function runBatch(s: Session, out: Out, o: Opts, dir: string, files: strin
   const refused: Array<{ file: string; code: string; message: string }> = [];
   for (const f of files) {
     try {
-      const { action, params } = paramsFor("server", { ...o, csr: true }, readFileSync(join(dir, f), "latin1"));
+      const { action, params } = paramsFor("server", { ...o, csr: true }, readCsr(join(dir, f)));
       const r = await s.call(action, params);
       issued.push({ file: f, identifier: r.Identifier, serialNumber: r.SerialNumber });
       if (o.out) {
@@ -125,9 +137,9 @@ async function runBatch(s: Session, out: Out, o: Opts, dir: string, files: strin
       // Printed only after the commit: a line on stdout means the certificate is in the store.
       if (!out.json && !tty) process.stdout.write(`issued ${f} ${r.Identifier} ${r.SerialNumber}\n`);
     } catch (e) {
-      const err = toServiceError(e);
-      refused.push({ file: f, code: err.code, message: (e as Error).message });
-      if (!out.json && !tty) process.stdout.write(`refused ${f} ${err.code}: ${(e as Error).message}\n`);
+      const code = e instanceof CliError ? e.code : toServiceError(e).code;
+      refused.push({ file: f, code, message: (e as Error).message });
+      if (!out.json && !tty) process.stdout.write(`refused ${f} ${code}: ${(e as Error).message}\n`);
     }
     bar?.increment(1, { file: f });
   }

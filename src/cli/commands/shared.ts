@@ -1,15 +1,23 @@
 /** Helpers every command shares: the session around an action, validity and subject options. */
+import { existsSync } from "node:fs";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type Out, makeOut } from "../output.js";
-import { type GlobalOptions, type Session, openSession } from "../session.js";
+import { type GlobalOptions, type Session, dataLocation, openSession } from "../session.js";
 
 export type Opts = Record<string, any>;
 
-/** Runs `fn` with an open store and the output helper; closes the store whatever happens. */
-export async function withSession(cmd: Command, fn: (s: Session, out: Out, o: Opts) => Promise<void>): Promise<void> {
+/**
+ * Runs `fn` with an open store and the output helper; closes the store whatever happens. The store
+ * must exist unless `create` (only `init` and `ca create-root` pass it: see docs/cli.md); otherwise
+ * a missing SQLite file is refused (exit 3) instead of becoming a new, empty store.
+ */
+export async function withSession(cmd: Command, fn: (s: Session, out: Out, o: Opts) => Promise<void>, { create = false }: { create?: boolean } = {}): Promise<void> {
   const o = cmd.optsWithGlobals() as Opts & GlobalOptions;
   const out = makeOut(!!o.json);
-  const s = await openSession(o);
+  const location = dataLocation(o);
+  const isNew = create && !/^postgres(ql)?:\/\//i.test(location) && !existsSync(location);
+  const s = await openSession(o, { create });
+  if (isNew) out.info(`created a new store at ${location}`);
   try {
     await fn(s, out, o);
   } finally {

@@ -21,13 +21,19 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "../errors.js";
 import { type Checkpointer, startCheckpointer } from "./checkpointer.js";
+import { checkStoreFile, createStoreFile, describeSqliteFailure } from "./file.js";
 import type { Store } from "../port.js";
 import { type Driver, type OpenOptions, type SqlConn, openSqlStore, resolvePassphrase } from "../sql-store.js";
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteOptions extends OpenOptions {
-  /** Path of the database file (created when missing). */
+  /** Path of the database file (created when missing, mode 0600, unless `create` is false). */
   path: string;
+  /**
+   * Whether a missing file may be created (default true). With `false` a missing file is refused with
+   * StoreError("unavailable", "there is no SQLite store at PATH") and nothing is created.
+   */
+  create?: boolean;
   /**
    * Checkpoint the WAL from a worker thread instead of inside COMMITs on the event loop (see
    * checkpointer.ts). For long-running processes; `caskit serve` turns it on. Defaults to off.
@@ -77,8 +83,9 @@ function translate(e: unknown): unknown {
 }
 
 /**
- * Opens (creating if missing) the SQLite store at `path`, applies pending migrations and opens the key
- * vault.
+ * Opens (creating if missing, 0600, unless `create: false`) the SQLite store at `path`, applies pending
+ * migrations and opens the key vault. An unusable file is StoreError("unavailable") with the reason
+ * (no such directory, permission denied, read-only file system, not a database).
  * @example
  * ```ts
  * const store = await openSqliteStore({ path: "./caskit.db", passphrase: process.env.PASS });
@@ -86,12 +93,16 @@ function translate(e: unknown): unknown {
  */
 export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   if (options.groupCommit === undefined && process.env.CASKIT_SQLITE_GROUP_COMMIT) options = { ...options, groupCommit: Number(process.env.CASKIT_SQLITE_GROUP_COMMIT) };
+  // The file first: "no store here" or "permission denied" is more useful than a passphrase complaint.
+  const exists = checkStoreFile(options.path, options.create ?? true);
   const passphrase = await resolvePassphrase(options);
+  // A new store is created 0600 (keys and audit log), whatever the umask; SQLite copies the mode to -wal/-shm.
+  if (!exists) createStoreFile(options.path);
   let db: Database.Database;
   try {
-    db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 30_000 });
+    db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 30_000, fileMustExist: true });
   } catch (cause) {
-    throw new StoreError("unavailable", `cannot open the SQLite store at ${options.path}`, { cause });
+    throw new StoreError("unavailable", `cannot open the SQLite store at ${options.path}: ${describeSqliteFailure(cause, options.path)}`, { cause });
   }
   try {
     // busy_timeout first (the constructor's `timeout`): switching a new file to WAL takes a lock that
@@ -103,7 +114,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
     db.pragma("foreign_keys = ON");
   } catch (cause) {
     db.close();
-    throw new StoreError("unavailable", `cannot open the SQLite store at ${options.path}`, { cause });
+    throw new StoreError("unavailable", `cannot open the SQLite store at ${options.path}: ${describeSqliteFailure(cause, options.path)}`, { cause });
   }
   const prepare = statementCache(db);
   const conn: SqlConn = {
