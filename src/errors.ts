@@ -43,9 +43,9 @@ export const ERROR_CODES = {
     "bad_name",
   ],
   KeyError: ["unsupported_algorithm", "bad_key", "bad_passphrase", "family_mismatch"],
-  ValidityError: ["missing_validity", "invalid_validity", "beyond_issuer"],
-  ProfileError: ["invalid_subject", "invalid_name", "invalid_san", "invalid_extension", "invalid_url"],
-  IssueError: ["not_a_ca", "root_cannot_issue_leaf", "issuer_key_mismatch"],
+  ValidityError: ["missing_validity", "invalid_validity", "beyond_issuer", "before_issuer"],
+  ProfileError: ["invalid_subject", "invalid_name", "invalid_san", "invalid_extension", "invalid_url", "invalid_common_name", "missing_name"],
+  IssueError: ["not_a_ca", "root_cannot_issue_leaf", "issuer_key_mismatch", "issuer_expired", "issuer_not_yet_valid"],
   RevokeError: ["invalid_entry", "invalid_crl_params", "invalid_reason"],
 } as const;
 

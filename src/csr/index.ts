@@ -4,5 +4,5 @@
  */
 export { parseCsr, type ParseCsrOptions } from "./parse.js";
 export { MAX_CSR_BYTES } from "./armor.js";
-export { isValidHostName, parseIpAddress, formatIpAddress, type IpAddress } from "./names.js";
+export { isValidHostName, parseIpAddress, formatIpAddress, directoryStringLength, quoteExcerpt, type IpAddress } from "./names.js";
 export { createCsr, type CreateCsrParams, type CsrResult } from "./create.js";

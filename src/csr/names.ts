@@ -6,24 +6,79 @@ import { isIPv4, isIPv6 } from "node:net";
 
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
+/** The rules {@link hostNameProblem} names, as messages quote them. */
+export const HOST_NAME_RULES = {
+  wildcard: "one wildcard label, leftmost only: `*.` followed by at least two labels",
+  noWildcard: "no wildcard is allowed here",
+  twoLabels: "at least two labels (a bare name such as `localhost` or `*.com` is not a host name)",
+  length: "at most 253 characters",
+  emptyLabel: "no empty label (a leading, trailing or doubled dot)",
+  labelLength: "labels of at most 63 characters",
+  ascii: "ASCII only: write an internationalized name as its A-label (`xn--…`)",
+  ldh: "letters, digits and hyphens only (no spaces, underscores or other characters)",
+  hyphen: "no label starting or ending with a hyphen",
+  numericTld: "a last label that is not all digits (and not an IP address either)",
+} as const;
+
 /**
- * A host name: LDH labels of 1–63 characters, at least two labels, at most 253 characters, no
- * trailing dot, no leading/trailing hyphen, last label not all-numeric; ASCII only (A-labels such as
- * `xn--…` pass, U-labels do not). With `allowWildcard` (default true), also `*.` followed by at least
- * two such labels — `*.com`, `w*.example.com` and `a.*.example.com` are refused.
+ * Why `name` is not a host name (CSR-POLICY.md "Names"), or null when it is one: LDH labels of 1–63
+ * characters, at least two labels, at most 253 characters, no trailing dot, no leading/trailing
+ * hyphen, last label not all-numeric; ASCII only (A-labels such as `xn--…` pass, U-labels do not).
+ * With `allowWildcard` (default true), also `*.` followed by at least two such labels — `*.com`,
+ * `w*.example.com`, `*.*.example.com` and `a.*.example.com` are refused. The answer is one of
+ * {@link HOST_NAME_RULES}: the rule broken, for a message.
+ * @example
+ * hostNameProblem("*.*.example.com"); // "one wildcard label, leftmost only: `*.` followed by at least two labels"
  */
-export function isValidHostName(name: string, options: { allowWildcard?: boolean } = {}): boolean {
+export function hostNameProblem(name: string, options: { allowWildcard?: boolean } = {}): string | null {
   const allowWildcard = options.allowWildcard ?? true;
   let rest = name;
   if (rest.startsWith("*.")) {
-    if (!allowWildcard) return false;
+    if (!allowWildcard) return HOST_NAME_RULES.noWildcard;
     rest = rest.slice(2);
   }
-  if (rest.length === 0 || rest.length > 253 || name.length > 253) return false;
+  if (name.length > 253) return HOST_NAME_RULES.length;
+  if (rest.includes("*") || name === "*") return allowWildcard ? HOST_NAME_RULES.wildcard : HOST_NAME_RULES.noWildcard;
+  if (rest.length === 0) return HOST_NAME_RULES.twoLabels;
   const labels = rest.split(".");
-  if (labels.length < 2) return false;
-  for (const label of labels) if (!LABEL.test(label)) return false;
-  return !/^[0-9]+$/.test(labels[labels.length - 1] as string);
+  for (const label of labels) {
+    if (LABEL.test(label)) continue;
+    return labelProblem(label);
+  }
+  if (labels.length < 2) return HOST_NAME_RULES.twoLabels;
+  return /^[0-9]+$/.test(labels[labels.length - 1] as string) ? HOST_NAME_RULES.numericTld : null;
+}
+
+/** The rule a label that failed LABEL breaks (the slow path: only for refusals). */
+function labelProblem(label: string): string {
+  if (label.length === 0) return HOST_NAME_RULES.emptyLabel;
+  if (/[^\x00-\x7f]/.test(label)) return HOST_NAME_RULES.ascii;
+  if (/[^A-Za-z0-9-]/.test(label)) return HOST_NAME_RULES.ldh;
+  if (label.length > 63) return HOST_NAME_RULES.labelLength;
+  return HOST_NAME_RULES.hyphen;
+}
+
+/**
+ * A host name: {@link hostNameProblem} finds nothing wrong with it.
+ * @example
+ * isValidHostName("*.example.com"); // true
+ * isValidHostName("a.*.example.com"); // false
+ */
+export function isValidHostName(name: string, options: { allowWildcard?: boolean } = {}): boolean {
+  return hostNameProblem(name, options) === null;
+}
+
+/**
+ * The server-profile name rule, for a CN and every name a server certificate carries (CSR-POLICY.md
+ * "Names"): a host name, a wildcard or an IPv4/IPv6 address. Returns the rule broken, or null.
+ * Client certificates name people and devices; this rule is not theirs.
+ * @example
+ * serverNameProblem("10.0.0.7"); // null
+ * serverNameProblem("Alice Smith"); // "letters, digits and hyphens only …"
+ */
+export function serverNameProblem(name: string): string | null {
+  if (parseIpAddress(name)) return null;
+  return hostNameProblem(name);
 }
 
 const MAYBE_IP = /^[0-9A-Fa-f:.%]+$/;
@@ -110,4 +165,78 @@ export function formatIpAddress(bytes: Uint8Array): string {
   const left = hexes.slice(0, bestStart).join(":");
   const right = hexes.slice(bestStart + bestLen).join(":");
   return `${left}::${right}`;
+}
+
+/**
+ * The one rule for the text of a subject attribute (CSR subjects as parsed, request parameters as
+ * issued, CA subjects): no C0 control, no DEL, no C1 control (U+0080–U+009F), no unpaired surrogate
+ * (a UniversalString or JavaScript string can carry one; UTF-8 cannot, so the certificate would say
+ * U+FFFD where the store says something else), and no Unicode Bidi_Control character (U+061C,
+ * U+200E/F, U+202A–202E, U+2066–2069: they reorder how a name is displayed, so `moc.elpmaxe` can read as
+ * something else). Returns the length in code points (what X.520 bounds count), or -1 — one pass, no
+ * allocation (it runs on every issuance).
+ * @example
+ * directoryStringLength("Ünïcode ✓"); // 9
+ * directoryStringLength("evil\u202Etxt"); // -1
+ */
+export function directoryStringLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return -1;
+    if (c < 0x61c) continue;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      if (c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        n--;
+        i++;
+        continue;
+      }
+      return -1;
+    }
+    if (c === 0x61c || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return -1;
+  }
+  return n;
+}
+
+/**
+ * What {@link directoryStringLength} refused, for a message: "U+202E (a bidi control)". Names the code
+ * point only, never the text around it. Null when the text is fine.
+ */
+export function forbiddenCharacter(s: string): string | null {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const u = `U+${c.toString(16).toUpperCase().padStart(4, "0")}`;
+    if (c < 0x20 || c === 0x7f) return `${u} (a control character)`;
+    if (c >= 0x80 && c <= 0x9f) return `${u} (a C1 control character)`;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      if (c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        i++;
+        continue;
+      }
+      return `${u} (an unpaired surrogate)`;
+    }
+    if (c === 0x61c || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return `${u} (a bidi control)`;
+  }
+  return null;
+}
+
+/**
+ * A bounded, sanitised excerpt of untrusted text for an error message: at most `max` code points,
+ * printable ASCII kept, everything else (controls, bidi marks, non-ASCII, quotes, backslashes)
+ * written as `\u{…}`; double-quoted; `…` when cut.
+ * @example
+ * quoteExcerpt("*.*.example.com"); // "\"*.*.example.com\""
+ */
+export function quoteExcerpt(raw: string, max = 64): string {
+  let out = "";
+  let n = 0;
+  for (const ch of raw) {
+    if (n++ >= max) {
+      out += "…";
+      break;
+    }
+    const c = ch.codePointAt(0) as number;
+    out += c >= 0x20 && c < 0x7f && ch !== '"' && ch !== "\\" ? ch : `\\u{${c.toString(16)}}`;
+  }
+  return `"${out}"`;
 }

@@ -12,16 +12,24 @@ import { MAX_CSR_BYTES, unarmor } from "./armor.js";
 import { type Tlv, encoding, expectConstructed, readDer, readOid, readSmallInt } from "./der-reader.js";
 import { readRequestedNames } from "./extensions.js";
 import { bitStringBytes, checkPublicKey } from "./key.js";
-import { formatIpAddress, isValidHostName, parseIpAddress } from "./names.js";
+import { formatIpAddress, hostNameProblem, quoteExcerpt, serverNameProblem } from "./names.js";
 import { checkSubject, readName } from "./subject.js";
 
 export interface ParseCsrOptions {
   /** Input size limit in bytes, checked before anything is parsed. Defaults to 65,536. */
   maxBytes?: number;
+  /**
+   * `"server"` (default): CSR-POLICY.md exactly — a CN or a DNS/IP SAN must be present, and the CN must
+   * be a host name, wildcard or IP address. `"client"`: a client certificate names a person or a
+   * device, so the CN is any text that passes the subject rules (`Alice Smith`), and a request with no
+   * name at all is left to issuance (the request parameters may give one). Every other check is the same.
+   */
+  profile?: "server" | "client";
 }
 
 /**
- * Parses and validates a PKCS#10 request (PEM or DER) for a server certificate.
+ * Parses and validates a PKCS#10 request (PEM or DER) for a server certificate (or, with
+ * `profile: "client"`, for a client certificate).
  * @throws CsrError with one of the policy's ten codes.
  * @example
  * const facts = parseCsr(readFileSync("server.csr"));
@@ -30,8 +38,9 @@ export interface ParseCsrOptions {
  */
 export function parseCsr(input: string | Uint8Array, options: ParseCsrOptions = {}): CsrFacts {
   if (typeof input !== "string" && !(input instanceof Uint8Array)) throw new TypeError("parseCsr takes a string or a Uint8Array");
+  const profile = profileOf(options.profile);
   try {
-    return parse(input, options.maxBytes ?? MAX_CSR_BYTES);
+    return parse(input, options.maxBytes ?? MAX_CSR_BYTES, profile);
   } catch (e) {
     if (e instanceof CsrError) throw e;
     // A library or engine failure on hostile bytes is still a refusal, never another exception.
@@ -39,7 +48,13 @@ export function parseCsr(input: string | Uint8Array, options: ParseCsrOptions = 
   }
 }
 
-function parse(input: string | Uint8Array, maxBytes: number): CsrFacts {
+function profileOf(p: unknown): "server" | "client" {
+  if (p === undefined || p === "server") return "server";
+  if (p === "client") return "client";
+  throw new TypeError('parseCsr: profile is "server" or "client"');
+}
+
+function parse(input: string | Uint8Array, maxBytes: number, profile: "server" | "client"): CsrFacts {
   // 1. size, armour, strict DER
   const der = unarmor(input, maxBytes);
   const top = readDer(der);
@@ -63,7 +78,7 @@ function parse(input: string | Uint8Array, maxBytes: number): CsrFacts {
 
   // 3. signature algorithm
   const refused = REFUSED_SIGNATURE_ALGORITHMS.get(sigOid);
-  if (refused) throw new CsrError("unsupported_signature", `${refused} signatures are refused; sign with SHA-256 or stronger (or SM3withSM2)`);
+  if (refused) throw new CsrError("unsupported_signature", refusedSignatureAdvice(sigOid, refused));
   const alg = SIGNATURE_ALGORITHMS_BY_OID.get(sigOid);
   if (!alg) throw new CsrError("unsupported_signature", `signature algorithm ${sigOid} is not supported`);
   checkSignatureParams(alg.family, sigParams);
@@ -89,25 +104,33 @@ function parse(input: string | Uint8Array, maxBytes: number): CsrFacts {
   // 5. subject
   const subjectFacts = checkSubject(rawSubject);
 
-  // 6. presence of a name
+  // 6. presence of a name (server profile: a client's name may come from the request parameters)
   const sans: CsrFacts["sans"] = [];
+  const server = profile === "server";
   const hasHostSan = requested.some((n) => n.kind === 2 || n.kind === 7);
-  if (subjectFacts.cn === null && !hasHostSan) throw new CsrError("missing_cn", "the request has no CN and no DNS or IP subjectAltName");
+  if (server && subjectFacts.cn === null && !hasHostSan) throw new CsrError("missing_cn", "the request has no CN and no DNS or IP subjectAltName");
 
-  // 7. name syntax
-  if (subjectFacts.cn !== null && !isValidHostName(subjectFacts.cn) && !parseIpAddress(subjectFacts.cn)) {
-    throw new CsrError("bad_name", "the CN is not a valid host name, wildcard or IP address");
+  // 7. name syntax: the CN is a host name, wildcard or IP for a server certificate only
+  if (server && subjectFacts.cn !== null) {
+    const problem = serverNameProblem(subjectFacts.cn);
+    if (problem) throw new CsrError("bad_name", `the CN ${quoteExcerpt(subjectFacts.cn)} is not a host name, wildcard or IP address: ${problem}`);
   }
   for (const n of requested) {
     if (n.kind === 2) {
       const name = ascii(n.value);
-      if (name === null || !isValidHostName(name)) throw new CsrError("bad_name", "a subjectAltName dNSName is not a valid host name or wildcard");
-      sans.push({ type: "dns", value: name });
+      const problem = name === null ? "ASCII letters, digits, hyphens and dots only" : hostNameProblem(name);
+      if (problem) throw new CsrError("bad_name", `the subjectAltName dNSName ${quoteExcerpt(latin1(n.value))} is not a host name or wildcard: ${problem}`);
+      sans.push({ type: "dns", value: name as string });
     } else if (n.kind === 7) {
       if (n.value.length !== 4 && n.value.length !== 16) throw new CsrError("bad_name", "a subjectAltName iPAddress is not 4 or 16 bytes");
       sans.push({ type: "ip", value: formatIpAddress(n.value) });
     } else {
-      throw new CsrError("bad_name", `subjectAltName entries of type ${GENERAL_NAME[n.kind] ?? n.kind} are refused; a server certificate carries only DNS names and IP addresses`);
+      throw new CsrError(
+        "bad_name",
+        server
+          ? `subjectAltName entries of type ${GENERAL_NAME[n.kind] ?? n.kind} are refused; a server certificate carries only DNS names and IP addresses`
+          : `subjectAltName entries of type ${GENERAL_NAME[n.kind] ?? n.kind} are refused in the request; a client certificate's e-mail and URI names come from SanType and SanValue`,
+      );
     }
   }
 
@@ -134,6 +157,19 @@ function checkSignatureParams(family: string, params: Tlv | undefined): void {
 }
 
 const GENERAL_NAME: Record<number, string> = { 0: "otherName", 1: "rfc822Name (e-mail)", 3: "x400Address", 4: "directoryName", 5: "ediPartyName", 6: "URI", 8: "registeredID" };
+
+const RSASSA_PSS = "1.2.840.113549.1.1.10";
+
+/** The advice for a refused signature algorithm: what to sign with instead. */
+function refusedSignatureAdvice(oid: string, name: string): string {
+  if (oid === RSASSA_PSS) {
+    return "RSASSA-PSS signatures are refused; sign with PKCS#1 v1.5 and SHA-256 or stronger — sha256WithRSAEncryption (OpenSSL: drop -sigopt rsa_padding_mode:pss)";
+  }
+  return `${name} signatures are refused; sign with SHA-256 or stronger (or SM3withSM2)`;
+}
+
+/** At most 80 bytes as text, for {@link quoteExcerpt} (which escapes what is not printable ASCII). */
+const latin1 = (b: Uint8Array): string => Buffer.from(b.subarray(0, 80)).toString("latin1");
 
 function ascii(b: Uint8Array): string | null {
   for (const c of b) if (c < 0x21 || c > 0x7e) return null;

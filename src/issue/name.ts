@@ -8,6 +8,7 @@
  * this choice: an issued certificate's issuer field is the CA's subject DER copied byte for byte.
  */
 import { oid, printableString, sequence, set, utf8String } from "../internal/der.js";
+import { directoryStringLength, forbiddenCharacter } from "../csr/names.js";
 import { ProfileError } from "../errors.js";
 import type { SubjectParams } from "../types.js";
 
@@ -20,29 +21,13 @@ const ORDER: Array<{ key: keyof SubjectParams; oid: string; max: number; label: 
   { key: "commonName", oid: "2.5.4.3", max: 64, label: "commonName" },
 ];
 
-/**
- * Characters as X.520 counts them (code points, not UTF-16 units), or -1 when the value holds a C0
- * control character — one pass, no array, no regular expression (this runs on every issuance).
- */
-function codePointsOrControl(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20) return -1;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n--;
-      i++;
-    }
-  }
-  return n;
-}
-
 const isAsciiLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
 /**
  * Drops empty fields and checks X.520 upper bounds (ub-common-name 64, ub-organization-name 64,
  * ub-organizational-unit-name 64, ub-locality-name 128, ub-state-name 128; countryName exactly two
- * letters, upper-cased) → ProfileError `invalid_subject` naming the field.
+ * letters, upper-cased) and the text rule of `directoryStringLength` (csr/names.ts: no controls, DEL,
+ * C1, unpaired surrogates or bidi marks) → ProfileError `invalid_subject` naming the field.
  * @example
  * normalizeSubject({ commonName: "api", country: "cn", organization: "" }); // → { country: "CN", commonName: "api" }
  */
@@ -57,8 +42,8 @@ export function normalizeSubject(subject: SubjectParams): SubjectParams {
       out.country = v.toUpperCase();
       continue;
     }
-    const length = codePointsOrControl(v);
-    if (length < 0) throw new ProfileError("invalid_subject", `${f.label} contains control characters`, { field: f.label });
+    const length = directoryStringLength(v);
+    if (length < 0) throw new ProfileError("invalid_subject", `${f.label} contains ${forbiddenCharacter(v)}`, { field: f.label });
     if (length > f.max) throw new ProfileError("invalid_subject", `${f.label} is longer than ${f.max} characters (X.520)`, { field: f.label });
     out[f.key] = v;
   }
