@@ -11,6 +11,8 @@ export interface ServiceConfig {
   aiaBaseUrl?: string;
   /** CRL validity in days when a CA does not set CrlDay. */
   defaultCrlDays: number;
+  /** Certificate orders (API 2020-04-07): how long domain validation may take. Default 3 days. */
+  orderValidationWindowSec?: number;
 }
 
 export interface ServiceContext {

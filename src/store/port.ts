@@ -15,6 +15,18 @@
  * @module caskit/store
  */
 import type { SanEntry, SubjectParams } from "../types.js";
+import type { CompanyRepo, ContactRepo, OrderRepo, PackageRepo, ProductCaRepo } from "./port-orders.js";
+
+export type * from "./port-orders.js";
+
+/** The certificate-order repositories (port-orders.ts). */
+export interface OrderRepos {
+  productCas: ProductCaRepo;
+  packages: PackageRepo;
+  contacts: ContactRepo;
+  companies: CompanyRepo;
+  orders: OrderRepo;
+}
 
 /** A CA may issue (`ISSUE`) or has been revoked (`REVOKE`); the CAS spellings. */
 export type CaStatus = "ISSUE" | "REVOKE";
@@ -266,7 +278,7 @@ export interface NonceRepo {
 }
 
 /** The repositories, bound to one open transaction. Valid only inside the `transaction` callback. */
-export interface StoreTx {
+export interface StoreTx extends OrderRepos {
   tenants: TenantRepo;
   accessKeys: AccessKeyRepo;
   cas: CaRepo;

@@ -7,6 +7,7 @@
 import { systemNow } from "../internal/env.js";
 import { StoreError } from "./errors.js";
 import { KeyVault } from "./crypto-at-rest.js";
+import { orderRepos } from "./sql-orders.js";
 import { type Dialect, MIGRATIONS, SCHEMA_VERSION } from "./migrations/index.js";
 import type {
   AccessKeyRecord,
@@ -208,7 +209,7 @@ class SqlStore implements Store {
   async counts(): Promise<Record<string, number>> {
     return this.#driver.withTransaction(async (c) => {
       const out: Record<string, number> = {};
-      for (const t of ["tenants", "access_keys", "cas", "certificates", "crls", "audit_log"]) {
+      for (const t of ["tenants", "access_keys", "cas", "certificates", "crls", "audit_log", "product_cas", "packages", "contacts", "companies", "orders"]) {
         const [r] = await c.all(`SELECT COUNT(*) AS n FROM ${t}`);
         out[t] = num(r?.n);
       }
@@ -301,6 +302,7 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
   };
 
   return {
+    ...orderRepos(c, vault),
     tenants: {
       async create(t: TenantRecord) {
         await c.run("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)", [t.id, t.name, t.createdAt.getTime()]);
