@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option("--host <addr>", "bind address", "127.0.0.1")
     .option("--port <n>", "port (0 = any free port)", (v) => Number(v), 8080)
     .option("--timestamp-window <s>", "allowed clock skew of signed requests in seconds (0 = unchecked)", (v) => Number(v), 900)
-    .option("--throttle <n>", "requests per second per access key per action (0 = unlimited)", (v) => Number(v), 10)
+    .option("--throttle <n>", "requests per second per tenant per action, as CAS counts (0 = unlimited); raise it for batches over HTTP, e.g. --throttle 500", (v) => Number(v), 10)
     .option("--crl-days <n>", "default CRL validity in days", positiveInt, 7)
     .option("--crl-interval <s>", "seconds between scheduled CRL refreshes (0 = none)", (v) => Number(v), 60)
     .option("--quiet", "no request logs")
