@@ -34,5 +34,22 @@ describe("npm run quickstart", () => {
       env: { ...process.env, CASKIT_MASTER_PASSPHRASE: "wrong" },
     });
     expect(wrong.status).toBe(3);
+    // The store file is private (keys and audit log), whatever the umask.
+    expect(statSync(join(out, "caskit.db")).mode & 0o777).toBe(0o600);
+  });
+
+  it("without a passphrase: the closing hint is a command that works as printed (issue #17)", () => {
+    const out = join(tmp.dir, "qs-dev");
+    const bare = { ...process.env, CASKIT_MASTER_PASSPHRASE: undefined, CASKIT_MASTER_PASSPHRASE_FILE: undefined, CASKIT_DEV_INSECURE_NO_PASSPHRASE: undefined } as NodeJS.ProcessEnv;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/quickstart.ts", out], { cwd: join(import.meta.dirname, ".."), encoding: "utf8", env: bare });
+    expect(r.status, r.stderr).toBe(0);
+    // It says why, in its own words, before the store's warning.
+    expect(r.stderr).toContain("CASKIT_MASTER_PASSPHRASE is not set");
+    const hint = /^next: (.*)$/m.exec(r.stdout)?.[1];
+    expect(hint).toContain("CASKIT_DEV_INSECURE_NO_PASSPHRASE=1");
+    // Run exactly what was printed, in a shell, from another directory, with the user's (bare) environment.
+    const ran = spawnSync("sh", ["-c", hint as string], { cwd: tmp.dir, encoding: "utf8", env: bare });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/^[0-9a-f]{32} +SERVER .*app\.quickstart\.test/m);
   });
 });

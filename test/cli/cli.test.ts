@@ -93,7 +93,8 @@ describe("caskit CLI", () => {
     expect(run("cert", "revoke", victim.identifier, "--reason", "keyCompromise").status).toBe(0);
     expect(run("--json", "cert", "list", "--revoked").json().CertificateList[0].Identifier).toBe(victim.identifier);
     const crlFile = tmp.path("sub.crl");
-    expect(run("crl", "--ca", sub, "--out", crlFile).status).toBe(0);
+    const crl = run("crl", "--ca", sub, "--out", crlFile);
+    expect(crl.status, crl.stderr).toBe(0);
     const text = openssl(["crl", "-inform", "DER", "-in", crlFile, "-noout", "-text"]).stdout;
     expect(text).toContain(`Serial Number: ${victim.serialNumber.toUpperCase()}`);
     expect(text).toContain("Key Compromise");
