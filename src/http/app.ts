@@ -12,7 +12,7 @@ import type { Socket } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { toPem } from "../internal/pem.js";
 import { fromPemAll } from "../internal/pem.js";
-import { PCA_ACTIONS } from "../service/actions/index.js";
+import { actionFor } from "../service/index.js";
 import type { ServiceConfig, ServiceContext } from "../service/context.js";
 import { crlIsFresh, currentCrl } from "../service/crl.js";
 import { type ProtocolErrorCode, ServiceError, notFound, protocolError, toServiceError } from "../service/errors.js";
@@ -36,7 +36,6 @@ export interface AppOptions {
   now?: () => Date;
 }
 
-const PCA_VERSION = "2020-06-30";
 const HOST_ID = "cas.aliyuncs.com";
 const BODY_LIMIT = 1024 * 1024;
 
@@ -229,9 +228,8 @@ export function buildApp(o: AppOptions): FastifyInstance {
         );
         f.action = auth.action;
         f.tenant = auth.tenantId;
-        const a = PCA_ACTIONS.get(auth.action);
-        const versionOk = auth.version === PCA_VERSION || (auth.version === "2020-04-07" && (o.pcaUnder20200407 ?? true));
-        if (!a || !versionOk) throw protocolError("InvalidApi.NotFound", `Specified api is not found (${auth.action.slice(0, 64)}, ${auth.version.slice(0, 16)}).`);
+        const a = actionFor(auth.version, auth.action, { pcaUnder20200407: o.pcaUnder20200407 });
+        if (!a) throw protocolError("InvalidApi.NotFound", `Specified api is not found (${auth.action.slice(0, 64)}, ${auth.version.slice(0, 16)}).`);
         // CAS limits an account (tenant) per action, whichever of its access keys calls.
         const wait = throttle.take(`${auth.tenantId}\u0000${auth.action}`, now().getTime());
         if (wait > 0) {

@@ -6,7 +6,9 @@
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/port.js";
 import type { ServiceConfig } from "../service/context.js";
+import type { DcvValidator } from "../dcv/types.js";
 import { crlFailureLog, refreshAllCrls } from "../service/crl.js";
+import { validatePendingOrders } from "../service/orders/index.js";
 import { type AppOptions, buildApp } from "./app.js";
 
 export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
@@ -18,6 +20,8 @@ export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
   config: ServiceConfig;
   /** Called once listening, with the bound address. */
   onListen?: (address: { host: string; port: number }) => void;
+  /** Domain validation of certificate orders: the validator, and seconds between passes. None: orders wait for `caskit order validate`. */
+  dcv?: { validator: DcvValidator; intervalSec: number };
 }
 
 const NONCE_SWEEP_MS = 60_000;
@@ -33,6 +37,31 @@ export async function sweepExpiredNonces(store: Store, now: Date): Promise<numbe
   }
 }
 
+/**
+ * Runs `fn` now and every `ms` (0 = only now), never two runs at once; `stop()` cancels the schedule
+ * and waits for a run under way.
+ */
+function periodic(ms: number, fn: () => Promise<unknown>): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const run = () => {
+    if (busy) return;
+    busy = true;
+    running = fn().finally(() => {
+      busy = false;
+    });
+  };
+  run();
+  const timer = ms > 0 ? setInterval(run, ms) : null;
+  timer?.unref();
+  return {
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 export async function serve(options: ServeOptions): Promise<() => Promise<void>> {
   const store = await openStore(options.data, { backgroundCheckpoint: true });
   const app = buildApp({ ...options, store, config: options.config });
@@ -40,32 +69,21 @@ export async function serve(options: ServeOptions): Promise<() => Promise<void>>
   const addr = app.server.address();
   const port = typeof addr === "object" && addr ? addr.port : (options.port ?? 8080);
   options.onListen?.({ host: options.host ?? "127.0.0.1", port });
-  // CRLs: refreshed at start and on a schedule, so none reaches nextUpdate while caskit runs.
   const now = options.now ?? (() => new Date());
-  let sweeping: Promise<unknown> = Promise.resolve();
+  const log = (what: string) => (e: unknown) => app.log.error({ err: (e as Error).message }, `${what} failed`);
   const crlFailures = crlFailureLog(app.log);
-  const sweep = () => {
-    sweeping = refreshAllCrls(store, options.config, now, crlFailures).catch((e) => app.log.error({ err: (e as Error).message }, "crl refresh failed"));
-  };
-  sweep();
-  const interval = (options.crlIntervalSec ?? 60) > 0 ? setInterval(sweep, (options.crlIntervalSec ?? 60) * 1000) : null;
-  interval?.unref();
-  // Nonces: expired ones deleted at start and every minute, in batches (each its own short transaction),
-  // never on a request's path.
-  let sweepingNonces: Promise<unknown> = Promise.resolve();
-  const sweepNonces = () => {
-    sweepingNonces = sweepExpiredNonces(store, now()).catch((e) => app.log.error({ err: (e as Error).message }, "nonce sweep failed"));
-  };
-  sweepNonces();
-  const nonceInterval = setInterval(sweepNonces, NONCE_SWEEP_MS);
-  nonceInterval.unref();
+  const jobs = [
+    // CRLs: refreshed at start and on a schedule, so none reaches nextUpdate while caskit runs.
+    periodic((options.crlIntervalSec ?? 60) * 1000, () => refreshAllCrls(store, options.config, now, crlFailures).catch(log("crl refresh"))),
+    // Nonces: expired ones deleted in batches (each its own short transaction), never on a request's path.
+    periodic(NONCE_SWEEP_MS, () => sweepExpiredNonces(store, now()).catch(log("nonce sweep"))),
+    // Orders awaiting domain validation: looked at for real, each on its own back-off.
+    ...(options.dcv ? [periodic(options.dcv.intervalSec * 1000, () => validatePendingOrders(store, options.config, options.dcv!.validator, now).catch(log("order validation")))] : []),
+  ];
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
-      if (interval) clearInterval(interval);
-      clearInterval(nonceInterval);
-      await sweeping;
-      await sweepingNonces;
+      await Promise.all(jobs.map((j) => j.stop()));
       // Keep-alive sockets turn idle when their in-flight request finishes; close them as they do, or
       // server.close() would wait for the 72 s keep-alive timeout.
       const sweep = setInterval(() => app.server.closeIdleConnections(), 50);

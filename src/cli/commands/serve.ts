@@ -5,10 +5,11 @@ import { serve } from "../../http/server.js";
 import { DEFAULT_TENANT } from "../../service/context.js";
 import { CliError, EXIT } from "../output.js";
 import { dataLocation } from "../session.js";
+import { dcvOptions, validatorFrom } from "./orders.js";
 import { positiveInt, withSession } from "./shared.js";
 
 export function register(program: Command): void {
-  program
+  const serveCommand = program
     .command("serve")
     .description("serve the CAS RPC API, CRLs (/crl/<ca>.crl) and CA certificates (/ca/<ca>.crt) over HTTP")
     .option("--host <addr>", "bind address", "127.0.0.1")
@@ -18,7 +19,9 @@ export function register(program: Command): void {
     .option("--crl-days <n>", "default CRL validity in days", positiveInt, 7)
     .option("--crl-interval <s>", "seconds between scheduled CRL refreshes (0 = none)", (v) => Number(v), 60)
     .option("--quiet", "no request logs")
-    .action(async (_o, cmd: Command) => {
+    .option("--dcv-interval <s>", "seconds between passes of the domain validator over pending certificate orders (0 = none)", (v) => Number(v), 10)
+    .option("--order-validation-window <s>", "how long an order's domain validation may take before it fails", positiveInt, 3 * 86_400);
+  dcvOptions(serveCommand).action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       const port = Number.isInteger(o.port) && o.port >= 0 && o.port < 65536 ? o.port : Number.NaN;
       if (Number.isNaN(port)) throw new CliError("InvalidPort", "--port must be 0–65535", EXIT.usage);
@@ -30,7 +33,13 @@ export function register(program: Command): void {
         throttlePerSecond: o.throttle,
         crlIntervalSec: o.crlInterval,
         logger: o.quiet ? false : { level: "info" },
-        config: { crlBaseUrl: o.crlBaseUrl ?? process.env.CASKIT_CRL_BASE_URL, aiaBaseUrl: o.aiaBaseUrl ?? process.env.CASKIT_AIA_BASE_URL, defaultCrlDays: o.crlDays },
+        config: {
+          crlBaseUrl: o.crlBaseUrl ?? process.env.CASKIT_CRL_BASE_URL,
+          aiaBaseUrl: o.aiaBaseUrl ?? process.env.CASKIT_AIA_BASE_URL,
+          defaultCrlDays: o.crlDays,
+          orderValidationWindowSec: o.orderValidationWindow,
+        },
+        dcv: o.dcvInterval > 0 ? { validator: validatorFrom(o), intervalSec: o.dcvInterval } : undefined,
         onListen: ({ host, port: p }) => process.stdout.write(`caskit listening on http://${host}:${p}\n`),
       });
     });
