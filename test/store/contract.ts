@@ -152,7 +152,7 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         store = await hooks.open(PASS);
         expect((await hooks.raw("SELECT version FROM schema_migrations ORDER BY version")).map((r) => Number(r.version))).toEqual(VERSIONS);
         const indexNamed = (name: string) =>
-          hooks.raw(store.kind === "postgres" ? `SELECT indexname FROM pg_indexes WHERE indexname = '${name}'` : `SELECT name FROM sqlite_master WHERE type = 'index' AND name = '${name}'`);
+          hooks.raw(store.kind === "postgres" ? `SELECT indexname FROM pg_indexes WHERE indexname = '${name}' AND schemaname = current_schema()` : `SELECT name FROM sqlite_master WHERE type = 'index' AND name = '${name}'`);
         expect(await indexNamed("certificates_revoked_at")).toHaveLength(1);
         expect(await hooks.plan("SELECT serial_number FROM certificates WHERE issuer_id = 'sub1' AND status = 'REVOKE' AND serial_number > '' ORDER BY serial_number LIMIT 5")).toMatch(/certificates_revoked\b/);
         // Data written before the upgrade is intact.
