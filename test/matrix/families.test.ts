@@ -19,6 +19,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt } from "../helpers/cli.js";
 import { SM2_SIGOPT } from "../helpers/fixtures.js";
@@ -26,6 +27,7 @@ import { tempDir } from "../helpers/openssl.js";
 import { type Served, startServe } from "../http/serve-helper.js";
 import {
   type AccessKey,
+  PG_URL,
   type Purpose,
   type Run,
   callApi,
@@ -115,9 +117,12 @@ async function openStore(name: StoreName): Promise<StoreCtx> {
 beforeAll(async () => {
   assertBuilt();
   await pgQuery(`CREATE SCHEMA ${schema}`);
-  const [sqlite, postgres] = await Promise.all([openStore("SQLite"), openStore("PostgreSQL")]);
-  stores.SQLite = sqlite;
-  stores.PostgreSQL = postgres;
+  // Settled, so a serve already started is recorded (and stopped in afterAll) even if the other store fails.
+  const opened = await Promise.allSettled(STORES.map(openStore));
+  opened.forEach((o, i) => {
+    if (o.status === "fulfilled") stores[STORES[i] as StoreName] = o.value;
+  });
+  for (const o of opened) if (o.status === "rejected") throw o.reason;
 });
 
 afterAll(async () => {
@@ -128,6 +133,9 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------------------------------------------
 // Shared steps, each made once whichever test asks first
+
+/** CAs each store should hold, counted as the flows create them. */
+const created: Record<StoreName, number> = { SQLite: 0, PostgreSQL: 0 };
 
 const once = new Map<string, Promise<unknown>>();
 function memo<T>(key: string, make: () => Promise<T>): Promise<T> {
@@ -142,13 +150,13 @@ function memo<T>(key: string, make: () => Promise<T>): Promise<T> {
 const hostOf = (f: Family) => `${f.spec.toLowerCase().replace("_", "-")}.matrix.example.com`;
 
 /** One OpenSSL key and CSR per family, used under both stores (SM2: signed with the default ID). */
-function csrFor(f: Family): Promise<{ file: string; pem: string }> {
+function csrFor(f: Family): Promise<{ key: string; file: string; pem: string }> {
   return memo(`csr/${f.spec}`, async () => {
     const key = tmp.path(`${f.spec}.csr.key`);
     const file = tmp.path(`${f.spec}.csr`);
     await opensslOrThrow(["genpkey", ...f.csrKey, "-out", key]);
     await opensslOrThrow(["req", "-new", "-key", key, "-subj", `/CN=csr.${hostOf(f)}/O=caskit matrix`, "-out", file, ...(f.sm2 ? SM2_SIGOPT : [])]);
-    return { file, pem: readFileSync(file, "utf8") };
+    return { key, file, pem: readFileSync(file, "utf8") };
   });
 }
 
@@ -168,6 +176,7 @@ function rootFor(f: Family, store: StoreName): Promise<Root> {
     const text = await opensslOrThrow(["x509", "-in", file, "-noout", "-text"]);
     expect(text, "root key").toContain(f.keyText);
     expect(text, "root self-signature").toContain(f.sigText);
+    created[store]++;
     return { id: r.json().Identifier, file };
   });
 }
@@ -272,6 +281,20 @@ async function judgeCsrLeaf(f: Family, csrFile: string, leaf: string): Promise<v
 describe.concurrent("every key family, both stores, CA keys reloaded from the store", () => {
   for (const f of FAMILIES) {
     describe(f.spec, () => {
+      if (f.sm2) {
+        it("OpenSSL-made SM2 CSRs: signed with the default ID (-sigopt distid:…) accepted, with OpenSSL 3.0's empty ID refused", async () => {
+          const csr = await csrFor(f);
+          const emptyId = tmp.path("SM2_256.empty-id.csr");
+          await opensslOrThrow(["req", "-new", "-key", csr.key, "-subj", `/CN=csr.${hostOf(f)}`, "-sm3", "-out", emptyId]);
+          const r = await caskit(["--json", "csr", "check", csr.file, emptyId], {});
+          expect(r.status, r.text).toBe(1);
+          expect(r.json()).toEqual([
+            expect.objectContaining({ ok: true, cn: `csr.${hostOf(f)}`, key: "SM2", signature: "SM3withSM2" }),
+            expect.objectContaining({ ok: false, code: "bad_signature", message: expect.stringContaining("-sigopt distid:1234567812345678") }),
+          ]);
+        }, TIMEOUT);
+      }
+
       for (const store of STORES) {
         it(`CLI (${store}): root, then in new processes sub-CA, four leaves, revoke, sub and root CRLs — OpenSSL verifies`, async () => {
           const { env } = stores[store];
@@ -282,6 +305,7 @@ describe.concurrent("every key family, both stores, CA keys reloaded from the st
 
           const subRun = await ok(caskit(["--json", "ca", "create-sub", "--parent", root.id, "--cn", `Matrix CLI Sub ${f.spec}`, "--org", "caskit matrix", "--years", "5", "--algorithm", f.spec, "--enable-crl"], env));
           const subId: string = subRun.json().Identifier;
+          created[store]++;
           const sub = join(dir, "sub.pem");
           writeFileSync(sub, subRun.json().Certificate);
 
@@ -355,6 +379,7 @@ describe.concurrent("every key family, both stores, CA keys reloaded from the st
 
           const subRes = await call("CreateSubCACertificate", { ParentIdentifier: root.id, CommonName: `Matrix SDK Sub ${f.spec}`, Organization: "caskit matrix", Years: 5, Algorithm: f.spec, EnableCrl: true });
           const subId: string = subRes.Identifier;
+          created[store]++;
           const sub = join(dir, "sub.pem");
           writeFileSync(sub, subRes.Certificate);
 
@@ -408,4 +433,17 @@ describe.concurrent("every key family, both stores, CA keys reloaded from the st
       }
     });
   }
+});
+
+describe("the PostgreSQL flows used this run's schema", () => {
+  it("every CA the PostgreSQL flows created is in it", async () => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    try {
+      const n = Number((await c.query(`SELECT count(*) AS n FROM ${schema}.cas`)).rows[0].n);
+      expect(n).toBe(created.PostgreSQL);
+    } finally {
+      await c.end();
+    }
+  });
 });

@@ -104,12 +104,16 @@ export async function pgQuery(sql: string): Promise<void> {
 }
 
 /**
- * The CLI and `serve` open PostgreSQL in schema "caskit" (no option for another); the connection
- * string's `options` parameter, which pg lets override the pool's own search_path, puts every table of
- * this run in `schema` instead. The schema must exist first: the store only creates "caskit".
+ * A `CASKIT_DATA` URL whose tables all live in `schema` (created beforehand by the caller):
+ * - `?schema=NAME`, the store's own way to name a schema (src/store/open.ts, as test/cli/durability.test.ts
+ *   uses it), removed from the URL before connecting;
+ * - and the same schema as pg's `options` search_path, which pg lets override the pool's own, so a build
+ *   without `?schema=` support still keeps this run out of the shared default schema "caskit".
+ * The last test of families.test.ts checks that the PostgreSQL flows' CAs are in `schema`.
  */
 export function urlWithSchema(schema: string): string {
   const u = new URL(PG_URL);
+  u.searchParams.set("schema", schema);
   u.searchParams.set("options", `-c search_path=${schema}`);
   return u.toString();
 }
