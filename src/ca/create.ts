@@ -23,7 +23,7 @@ import {
 import { encodeName, normalizeSubject } from "../issue/name.js";
 import { newSerial } from "../issue/serial.js";
 import { checkBaseUrl } from "../issue/urls.js";
-import { addMonths, wholeSeconds } from "../issue/validity.js";
+import { addMonths, checkIssuerCurrent, wholeSeconds } from "../issue/validity.js";
 import type { CertificateAuthority, CreateCaParams, CreateSubCaParams } from "./types.js";
 
 const CA_KEY_USAGE = keyUsage(["digitalSignature", "keyCertSign", "cRLSign"]);
@@ -111,7 +111,8 @@ export async function createRootCa(params: CreateCaParams): Promise<CertificateA
  * Creates a subordinate CA signed by `parent` (a root or another subordinate; CAS
  * CreateSubCACertificate, CAS-API.md §6.2). `pathLen` defaults to 0 and must fit under the parent's;
  * the key's family must be the parent's (KeyError `family_mismatch`); it never outlives its parent
- * (ValidityError `beyond_issuer` — an error, never a silent clamp).
+ * (ValidityError `beyond_issuer` — an error, never a silent clamp), and a parent outside its own
+ * validity signs nothing (IssueError `issuer_expired` / `issuer_not_yet_valid`).
  * @example
  * const sub = await createSubCa(root, { subject: { commonName: "Issuing CA" }, algorithm: "ECC_256", years: 10 });
  */
@@ -130,7 +131,11 @@ export async function createSubCa(parent: CertificateAuthority, params: CreateSu
   if (key.spec.family !== parent.spec.family) {
     throw new KeyError("family_mismatch", `a ${parent.spec.family} CA can only certify ${parent.spec.family} keys, not ${key.spec.family}`, { field: "algorithm" });
   }
-  const now = wholeSeconds(params.now ?? systemNow());
+  const at = params.now ?? systemNow();
+  // issue 14 #6: parent.notBefore ≤ notBefore (= now) and notAfter ≤ parent.notAfter; an expired or
+  // not-yet-valid parent signs nothing (IssueError issuer_expired / issuer_not_yet_valid).
+  checkIssuerCurrent({ now: at, issuerNotBefore: parent.notBefore, issuerNotAfter: parent.notAfter }, "the parent CA");
+  const now = wholeSeconds(at);
   const notAfter = addMonths(now, 12 * years);
   if (notAfter.getTime() > parent.notAfter.getTime()) {
     throw new ValidityError("beyond_issuer", `a ${years}-year CA would expire after its parent (${parent.notAfter.toISOString()})`, { field: "years" });

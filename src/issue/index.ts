@@ -21,7 +21,7 @@ export {
   type ServerParams,
   type SubjectOverrides,
 } from "./issuer.js";
-export { resolveValidity, addMonths, type ResolvedValidity } from "./validity.js";
+export { resolveValidity, checkIssuerCurrent, addMonths, type ResolvedValidity, type ValidityContext } from "./validity.js";
 export { crlUrl, caCertUrl } from "./urls.js";
 export { md5Hex, sha256Hex } from "./certificate.js";
 export { keyIdentifier } from "./extensions.js";

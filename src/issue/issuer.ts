@@ -7,7 +7,7 @@
 import type { KeySpecName } from "../crypto/algorithms.js";
 import { type KeyPair, generateKeyPair } from "../crypto/keys.js";
 import type { Signer } from "../crypto/signer.js";
-import { isValidHostName, parseIpAddress } from "../csr/names.js";
+import { hostNameProblem, isValidHostName, parseIpAddress, quoteExcerpt } from "../csr/names.js";
 import { IssueError, KeyError, ProfileError } from "../errors.js";
 import { type RandomSource, systemNow, systemRandom } from "../internal/env.js";
 import { toPem } from "../internal/pem.js";
@@ -250,6 +250,7 @@ export class Issuer {
   clientFromCsr(csr: CsrFacts, params: ClientFromCsrParams): IssueResult {
     const subject = this.#subject(params.commonName ?? csr.cn ?? undefined, params.subject, csr.subjectFields);
     const sans = clientNames(params.sanType, params.sanValue);
+    requireClientName(subject, sans);
     return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl });
   }
 
@@ -261,6 +262,7 @@ export class Issuer {
   async client(params: ClientParams): Promise<IssueResult> {
     const subject = this.#subject(params.commonName, params.subject, {});
     const sans = clientNames(params.sanType, params.sanValue);
+    requireClientName(subject, sans);
     this.#checkValidityEarly(params);
     const keyPair = await this.#generate(params.algorithm);
     const r = this.#issue({ spki: keyPair.spki, keyFamily: keyPair.spec.family, keySize: keyPair.spec.bits, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl });
@@ -286,6 +288,10 @@ export class Issuer {
     }
     const prefix = [basicConstraints({ ca: false }), withCritical(keyUsage(usages), critical.has("KeyUsage"))];
     const ekus = resolveEkus(params.extendedKeyUsages ?? []);
+    for (const [i, e] of ekus.entries()) {
+      const why = LEAF_FORBIDDEN_EKUS.get(e);
+      if (why) throw new ProfileError("invalid_extension", `extended key usage ${quoteExcerpt(String(params.extendedKeyUsages?.[i]), 40)} is not allowed on a leaf: ${why}`, { field: "extendedKeyUsages" });
+    }
     if (ekus.length) prefix.push(withCritical(extKeyUsage(ekus), critical.has("ExtendedKeyUsages")));
     let serial: Uint8Array | undefined;
     if (params.serialNumber !== undefined) {
@@ -330,7 +336,7 @@ export class Issuer {
 
   /** Refuses a bad validity before spending time on key generation. */
   #checkValidityEarly(v: ValidityParams): void {
-    resolveValidity(v, { now: this.#now(), issuerNotAfter: this.ca.notAfter });
+    resolveValidity(v, { now: this.#now(), issuerNotBefore: this.ca.notBefore, issuerNotAfter: this.ca.notAfter });
   }
 
   async #generate(algorithm: string): Promise<KeyPair> {
@@ -342,7 +348,7 @@ export class Issuer {
   #issue(req: LeafRequest): IssueResult {
     const ca = this.ca;
     if (req.keyFamily !== ca.spec.family) throw familyMismatch(ca, req.keyFamily);
-    const { notBefore, notAfter } = resolveValidity(req.validity, { now: this.#now(), issuerNotAfter: ca.notAfter });
+    const { notBefore, notAfter } = resolveValidity(req.validity, { now: this.#now(), issuerNotBefore: ca.notBefore, issuerNotAfter: ca.notAfter });
     if (req.enableCrl && !this.#cdp) throw new ProfileError("invalid_url", "enableCrl needs the issuer prepared with a crlBaseUrl", { field: "enableCrl" });
     const subjectEmpty = isEmptySubject(req.subject);
     if (subjectEmpty && req.sans.names.length === 0) {
@@ -436,37 +442,66 @@ class SanCollector implements CheckedSans {
 
   /**
    * Adds a DNS name or IP address unless already present (case-insensitively: DNS names are
-   * lowercased, IPs canonical). Returns false for text that is neither.
+   * lowercased, IPs canonical). For text that is neither, returns the name rule it breaks
+   * (csr/names.ts, the CSR policy's rule); null when added.
    */
-  add(raw: string): boolean {
+  add(raw: string): string | null {
     const ip = parseIpAddress(raw);
     if (ip) {
       if (!this.#has("ip", ip.text)) this.#push({ type: "ip", value: ip.text }, { tag: TAG_IP, bytes: ip.bytes });
-      return true;
+      return null;
     }
-    if (!isValidHostName(raw)) return false;
+    const problem = hostNameProblem(raw);
+    if (problem) return problem;
     const value = raw.toLowerCase();
     if (!this.#has("dns", value)) this.#push({ type: "dns", value }, { tag: TAG_DNS, text: value });
-    return true;
+    return null;
   }
 }
 
-/** {@link serverSans} with the GeneralName contents the writer needs. */
+/**
+ * {@link serverSans} with the GeneralName contents the writer needs. The server profile's name rule,
+ * for a CSR's CN and a request's CommonName alike (issue 14 #10): the CN must be a host name,
+ * wildcard or IP (ProfileError `invalid_common_name` — `localhost`, `*`, `a.*.example.com` and
+ * `Payments API` are refused, as CSR-POLICY.md refuses them in a CSR), and the certificate must end
+ * with at least one SAN (`missing_name`).
+ */
 function serverNames(cn: string | undefined, csrSans: CsrFacts["sans"], domain: string | string[] | undefined): CheckedSans {
   const out = new SanCollector();
-  // A CN that is neither a host name nor an IP ("Payments API") simply stays out of the SANs.
-  if (cn) out.add(cn);
+  if (cn) {
+    const problem = out.add(cn);
+    if (problem) {
+      throw new ProfileError("invalid_common_name", `the CN ${quoteExcerpt(cn)} is not a host name, wildcard or IP address: ${problem} (a server certificate's CN is one of its names)`, {
+        field: "commonName",
+      });
+    }
+  }
   for (const s of csrSans) {
-    if (!out.add(s.value)) throw invalidName(s.value, "csr");
+    const problem = out.add(s.value);
+    if (problem) throw invalidName(s.value, "csr", problem);
   }
   for (const d of splitList(domain)) {
-    if (!out.add(d)) throw invalidName(d, "domain");
+    const problem = out.add(d);
+    if (problem) throw invalidName(d, "domain", problem);
+  }
+  if (out.entries.length === 0) {
+    throw new ProfileError("missing_name", "a server certificate needs at least one DNS name or IP address: give a CommonName, subjectAltNames in the CSR, or Domain", { field: "domain" });
   }
   return out;
 }
 
-const invalidName = (raw: string, field: string) => new ProfileError("invalid_name", `"${raw.slice(0, 80)}" is not a valid DNS name or IP address`, { field });
+const invalidName = (raw: string, field: string, problem: string) =>
+  new ProfileError("invalid_name", `${quoteExcerpt(raw)} is not a valid DNS name or IP address: ${problem}`, { field });
 
+/**
+ * A client certificate names a person or a device: a CN (any text the subject rules allow) or at
+ * least one SAN (issue 9 #8). O/OU/ST/L alone name no one → ProfileError `missing_name`.
+ */
+function requireClientName(subject: SubjectParams, sans: CheckedSans): void {
+  if (subject.commonName === undefined && sans.names.length === 0) {
+    throw new ProfileError("missing_name", "a client certificate must name its holder: give a CommonName (in the request or the CSR) or SanType and SanValue", { field: "commonName" });
+  }
+}
 /**
  * Server SANs: the CN (when it is a host name or an IP), the CSR's own SANs, then each Domain entry —
  * deduplicated case-insensitively in that order; IPs (v4 and v6) become iPAddress entries. A CSR's
@@ -483,6 +518,17 @@ export function serverSans(cn: string | undefined, csrSans: CsrFacts["sans"], do
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/;
 
 const LEAF_USAGES = new Set<string>(["digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement"]);
+
+/**
+ * Extended key usages a caller may not put on a leaf (issue 14 #13): id-kp-OCSPSigning makes the
+ * holder a delegated OCSP responder for this CA (RFC 6960 §4.2.2.2) — any tenant key could then
+ * vouch for revoked certificates; anyExtendedKeyUsage lets a verifier accept the leaf for every
+ * purpose, OCSP signing included. Checked by OID, so the dotted forms are refused too.
+ */
+const LEAF_FORBIDDEN_EKUS = new Map<string, string>([
+  [EKU_OIDS.OCSPSigning as string, "OCSPSigning would make it a delegated OCSP responder for this CA"],
+  [EKU_OIDS.any as string, "anyExtendedKeyUsage would let it serve every purpose, OCSP signing included"],
+]);
 
 const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "")) as Partial<T>;
 

@@ -1,9 +1,10 @@
 /**
  * The CAS validity rules (CAS-API.md §4.3, DESIGN.md): Days wins over Months over Years; otherwise
- * BeforeTime and AfterTime (Unix seconds, both or neither); none at all is an error; never past the
- * issuer's notAfter (an error, never silent clamping).
+ * BeforeTime and AfterTime (Unix seconds, both or neither); none at all is an error; always inside the
+ * issuer's own validity — issuer.notBefore ≤ notBefore < notAfter ≤ issuer.notAfter (an error, never
+ * silent clamping) — and only while the issuer itself is valid.
  */
-import { ValidityError } from "../errors.js";
+import { IssueError, ValidityError } from "../errors.js";
 import type { ValidityParams } from "../types.js";
 
 export interface ResolvedValidity {
@@ -45,15 +46,43 @@ export function addMonths(d: Date, months: number): Date {
   return dateAt(Date.UTC(y, m, Math.min(d.getUTCDate(), last), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
 }
 
+/** The issuer's validity and the clock: what {@link resolveValidity} and {@link checkIssuerCurrent} compare. */
+export interface ValidityContext {
+  now: Date;
+  issuerNotBefore: Date;
+  issuerNotAfter: Date;
+}
+
+/**
+ * Refuses to sign with a CA outside its own validity (issue 14 #6): IssueError `issuer_expired` after
+ * its notAfter, `issuer_not_yet_valid` before its notBefore. Everything it signed then would chain to
+ * a certificate no verifier accepts at that moment — and an expired CA's key must not keep minting
+ * certificates, backdated or not.
+ * @example
+ * checkIssuerCurrent({ now, issuerNotBefore: ca.notBefore, issuerNotAfter: ca.notAfter });
+ */
+export function checkIssuerCurrent(context: ValidityContext, what = "the issuing CA"): void {
+  const t = context.now.getTime();
+  if (t > context.issuerNotAfter.getTime()) {
+    throw new IssueError("issuer_expired", `${what} expired ${context.issuerNotAfter.toISOString()}; it no longer signs certificates`, { field: "parentIdentifier" });
+  }
+  if (t < context.issuerNotBefore.getTime()) {
+    throw new IssueError("issuer_not_yet_valid", `${what} is not valid before ${context.issuerNotBefore.toISOString()}; it cannot sign certificates yet`, { field: "parentIdentifier" });
+  }
+}
+
 /**
  * Resolves a leaf's validity period (CAS-API.md §4.3): `days` wins over `months` over `years`; else
  * `beforeTime` + `afterTime` (Unix seconds, both or neither, before < after); none is ValidityError
  * `missing_validity`; non-positive or fractional values `invalid_validity`; a notAfter past the
- * issuer's `beyond_issuer`. notBefore is `now` truncated to whole seconds (or `beforeTime`).
+ * issuer's `beyond_issuer`; a notBefore before the issuer's `before_issuer` (BeforeTime=0 would say
+ * 1970). notBefore is `now` truncated to whole seconds (or `beforeTime`). First of all the issuer must
+ * be valid now ({@link checkIssuerCurrent}).
  * @example
- * const { notBefore, notAfter } = resolveValidity({ days: 90 }, { now, issuerNotAfter: ca.notAfter });
+ * const { notBefore, notAfter } = resolveValidity({ days: 90 }, { now, issuerNotBefore: ca.notBefore, issuerNotAfter: ca.notAfter });
  */
-export function resolveValidity(params: ValidityParams, context: { now: Date; issuerNotAfter: Date }): ResolvedValidity {
+export function resolveValidity(params: ValidityParams, context: ValidityContext): ResolvedValidity {
+  checkIssuerCurrent(context);
   const now = wholeSeconds(context.now);
   let notBefore = now;
   let notAfter: Date;
@@ -82,6 +111,13 @@ export function resolveValidity(params: ValidityParams, context: { now: Date; is
       "beyond_issuer",
       `the certificate would expire ${notAfter.toISOString()}, after its issuer (${context.issuerNotAfter.toISOString()})`,
       { field: "validity" },
+    );
+  }
+  if (notBefore.getTime() < context.issuerNotBefore.getTime()) {
+    throw new ValidityError(
+      "before_issuer",
+      `the certificate would be valid from ${notBefore.toISOString()}, before its issuer (${context.issuerNotBefore.toISOString()})`,
+      { field: "beforeTime" },
     );
   }
   return { notBefore, notAfter };

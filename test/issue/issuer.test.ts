@@ -113,9 +113,11 @@ describe("Issuer.server", () => {
     expect(hexDer).toContain("87040a010203"); // [7] 4 octets 10.1.2.3
     expect(hexDer).toContain(`8710fe80${"00".repeat(13)}01`); // [7] 16 octets fe80::1
   });
-  it("keeps a CN that is no host name out of the SANs", async () => {
-    const leaf = await Issuer.prepare(ec.sub).server({ commonName: "Payments API", algorithm: "ECC_256", days: 5, domain: "pay.example.com" });
-    expect(leaf.sans).toEqual([{ type: "dns", value: "pay.example.com" }]);
+  it("refuses a CN that is no host name, as the CSR path does (issue 14 #10; it used to be left out of the SANs)", async () => {
+    await expect(Issuer.prepare(ec.sub).server({ commonName: "Payments API", algorithm: "ECC_256", days: 5, domain: "pay.example.com" })).rejects.toMatchObject({
+      code: "invalid_common_name",
+      field: "commonName",
+    });
   });
   it.each<[string, object, string]>([
     ["no commonName", { commonName: "", algorithm: "ECC_256", days: 1 }, "invalid_subject"],

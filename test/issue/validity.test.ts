@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ValidityError } from "../../src/errors.js";
+import { IssueError, ValidityError } from "../../src/errors.js";
 import { addMonths, resolveValidity } from "../../src/issue/validity.js";
 
 const now = new Date("2026-01-31T10:20:30.456Z");
+const issuerNotBefore = new Date("2025-01-01T00:00:00Z");
 const issuerNotAfter = new Date("2031-01-01T00:00:00Z");
-const ctx = { now, issuerNotAfter };
+const ctx = { now, issuerNotBefore, issuerNotAfter };
 const nowSec = new Date("2026-01-31T10:20:30Z");
 
 describe("resolveValidity", () => {
@@ -50,7 +51,7 @@ describe("resolveValidity", () => {
     const opt = (max: number) => fc.option(fc.integer({ min: 1, max }), { nil: undefined });
     fc.assert(
       fc.property(opt(4000), opt(120), opt(10), fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }), (days, months, years, at) => {
-        const c = { now: at, issuerNotAfter };
+        const c = { now: at, issuerNotBefore: new Date("2019-01-01T00:00:00Z"), issuerNotAfter };
         let r: ReturnType<typeof resolveValidity> | undefined;
         try {
           r = resolveValidity({ days, months, years }, c);
@@ -65,6 +66,65 @@ describe("resolveValidity", () => {
         const expected =
           days !== undefined ? new Date(base.getTime() + days * 86_400_000) : months !== undefined ? addMonths(base, months) : addMonths(base, 12 * (years as number));
         expect(r.notAfter).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("resolveValidity inside the issuer's validity (issue 14 #6)", () => {
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return `${(e as Error).name}.${(e as ValidityError).code}`;
+    }
+    return "ok";
+  };
+  const sec = (d: Date) => Math.floor(d.getTime() / 1000);
+  it.each<[string, object, string]>([
+    ["BeforeTime=0 (1970)", { beforeTime: 0, afterTime: sec(now) + 86_400 }, "ValidityError.before_issuer"],
+    ["a notBefore one second before the issuer's", { beforeTime: sec(issuerNotBefore) - 1, afterTime: sec(now) }, "ValidityError.before_issuer"],
+    ["a notBefore equal to the issuer's", { beforeTime: sec(issuerNotBefore), afterTime: sec(now) }, "ok"],
+    ["a notAfter equal to the issuer's", { beforeTime: sec(now), afterTime: sec(issuerNotAfter) }, "ok"],
+    ["a notAfter one second past the issuer's", { beforeTime: sec(issuerNotBefore), afterTime: sec(issuerNotAfter) + 1 }, "ValidityError.beyond_issuer"],
+  ])("%s → %s", (_n, params, expected) => {
+    expect(code(() => resolveValidity(params, ctx))).toBe(expected);
+  });
+  it.each<[string, Date, string]>([
+    ["an expired issuer signs nothing, even backdated", new Date("2031-01-01T00:00:01Z"), "IssueError.issuer_expired"],
+    ["an issuer not yet valid signs nothing", new Date("2024-12-31T23:59:59Z"), "IssueError.issuer_not_yet_valid"],
+    ["the issuer's first second", issuerNotBefore, "ok"],
+    ["the issuer's last second", issuerNotAfter, "ok"],
+  ])("%s", (_n, at, expected) => {
+    // A backdated window wholly inside the issuer's validity: only the clock can refuse it.
+    expect(code(() => resolveValidity({ beforeTime: sec(issuerNotBefore), afterTime: sec(issuerNotBefore) + 86_400 }, { ...ctx, now: at }))).toBe(expected);
+  });
+  it("the refusal is an IssueError naming the date", () => {
+    try {
+      resolveValidity({ days: 1 }, { ...ctx, now: new Date("2032-01-01T00:00:00Z") });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(IssueError);
+      expect((e as Error).message).toContain("2031-01-01T00:00:00.000Z");
+    }
+  });
+  it("property: every resolved period lies inside the issuer's, and the issuer is valid now", () => {
+    const secs = fc.integer({ min: 0, max: 2_100_000_000 });
+    fc.assert(
+      fc.property(secs, secs, fc.date({ min: new Date("2020-01-01"), max: new Date("2035-01-01"), noInvalidDate: true }), (b, a, at) => {
+        let r: ReturnType<typeof resolveValidity>;
+        try {
+          r = resolveValidity({ beforeTime: b, afterTime: a }, { ...ctx, now: at });
+        } catch (e) {
+          expect(e instanceof ValidityError || e instanceof IssueError).toBe(true);
+          return;
+        }
+        expect(at.getTime()).toBeGreaterThanOrEqual(issuerNotBefore.getTime());
+        expect(at.getTime()).toBeLessThanOrEqual(issuerNotAfter.getTime());
+        expect(r.notBefore.getTime()).toBeGreaterThanOrEqual(issuerNotBefore.getTime());
+        expect(r.notAfter.getTime()).toBeLessThanOrEqual(issuerNotAfter.getTime());
+        expect(r.notBefore.getTime()).toBeLessThan(r.notAfter.getTime());
       }),
       { numRuns: 500 },
     );

@@ -134,7 +134,8 @@ export const createClientCertificateWithCsr = defineAction({
   name: "CreateClientCertificateWithCsr",
   mutates: true,
   schema: z.object({ ...common, ...clientFields, Csr: z.string().min(1).max(70_000), CommonName: str(64).optional() }),
-  prepare: (p) => parseCsr(p.Csr),
+  // A client certificate names a person or a device: the host-name rule for the CN is the server profile's (issue 9 #8).
+  prepare: (p) => parseCsr(p.Csr, { profile: "client" }),
   async handler(ctx, p, tx, csr) {
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
     const r = issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
