@@ -286,7 +286,9 @@ describe("issue 14 #12: key passphrases off the command line", () => {
   it("CASKIT_KEY_PASSPHRASE encrypts the key; without any source the key is written plain", () => {
     const r = gen(tmp.path("ke"), [], { CASKIT_KEY_PASSPHRASE: "env secret" });
     expect(r.status, r.stderr).toBe(0);
+    expect(isEncrypted(r.json().files.key)).toBe(true);
     expect(opensUnder(r.json().files.key, "env secret")).toBe(true);
+    expect(opensUnder(r.json().files.key, "wrong")).toBe(false);
     const plain = gen(tmp.path("kp"), []);
     expect(isEncrypted(plain.json().files.key)).toBe(false);
   });
@@ -295,6 +297,7 @@ describe("issue 14 #12: key passphrases off the command line", () => {
     const r = gen(tmp.path("kd"), ["--key-passphrase", "argv secret"]);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/--key-passphrase is deprecated/);
+    expect(isEncrypted(r.json().files.key)).toBe(true);
     expect(opensUnder(r.json().files.key, "argv secret")).toBe(true);
   });
 
@@ -315,10 +318,11 @@ describe("issue 14 #12: key passphrases off the command line", () => {
       env: { ...process.env, ...env } as NodeJS.ProcessEnv,
       timeout: 60_000,
     });
-    if (py.error) return; // no python3: the prompt is not exercised here
+    if ((py.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return; // no python3: the prompt is not exercised here
     expect(py.status, py.stdout + py.stderr).toBe(0);
     expect(py.stdout).not.toContain("tty secret"); // not echoed
     const key = join(out, `${/"Identifier": "([0-9a-f]+)"/.exec(py.stdout)?.[1]}.key`);
+    expect(isEncrypted(key)).toBe(true);
     expect(opensUnder(key, "tty secret")).toBe(true);
   });
 
