@@ -8,6 +8,7 @@
  * headers too large) included. One log line per request, written when the answer is sent.
  */
 import { randomUUID } from "node:crypto";
+import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { toPem } from "../internal/pem.js";
@@ -120,13 +121,15 @@ export function buildApp(o: AppOptions): FastifyInstance {
       const se =
         err.code === "HPE_HEADER_OVERFLOW"
           ? protocolError("RequestHeaderTooLarge", "The request headers are larger than this server accepts.")
-          : protocolError("BadRequest", timeout ? "The request was not received in time." : "The request is not valid HTTP.");
-      const status = timeout ? 408 : se.status;
+          : timeout
+            ? protocolError("RequestTimeout", "The request was not received in time.")
+            : protocolError("BadRequest", "The request is not valid HTTP.");
+      const status = se.status;
       const out = errorBody("JSON", requestId, se);
       this.log.info({ requestId, outcome: se.code, status }, "rpc");
       if (socket.writable) {
         const body = Buffer.from(out.payload);
-        socket.write(`HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : timeout ? "Request Timeout" : "Bad Request"}\r\nContent-Length: ${body.length}\r\nContent-Type: ${out.contentType}\r\nConnection: close\r\n\r\n`);
+        socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\nContent-Length: ${body.length}\r\nContent-Type: ${out.contentType}\r\nConnection: close\r\n\r\n`);
         socket.write(body);
       }
       socket.destroy();

@@ -70,7 +70,7 @@ export const CAS_ERROR_TABLE: Readonly<typeof TABLE> = TABLE;
 /**
  * Errors of the HTTP API itself — authentication, the request's shape, transport limits — before any
  * action runs: CAS `Code` → HTTP status. The Alibaba Cloud common codes (CAS-API.md §4.4) where one
- * exists; the transport ones (405, 413, 415, 431, 400) are caskit's, in the same style. docs/errors.md
+ * exists; the transport ones (400, 405, 408, 413, 415, 431) are caskit's, in the same style. docs/errors.md
  * lists each (test/http/protocol-errors.test.ts checks both ways).
  */
 export const PROTOCOL_ERRORS = {
@@ -92,6 +92,7 @@ export const PROTOCOL_ERRORS = {
   InvalidParameter: 400,
   BadRequest: 400,
   UnsupportedHTTPMethod: 405,
+  RequestTimeout: 408,
   RequestBodyTooLarge: 413,
   UnsupportedMediaType: 415,
   RequestHeaderTooLarge: 431,
