@@ -77,7 +77,7 @@ function sendError(req: FastifyRequest, reply: FastifyReply, e: unknown, format:
   f.outcome = se.code;
   if (se.status >= 500) (f as LogFacts & { err?: string }).err = ((se.cause as Error | undefined)?.message ?? se.message).slice(0, 300);
   const out = errorBody(format, String(req.id), se);
-  if (se.code === "UnsupportedHTTPMethod") reply.header("allow", "GET, POST");
+  if (se.code === "UnsupportedHTTPMethod" && !reply.hasHeader("allow")) reply.header("allow", "GET, POST");
   return reply.code(se.status).type(out.contentType).send(out.payload);
 }
 
@@ -151,6 +151,10 @@ export function buildApp(o: AppOptions): FastifyInstance {
   app.setNotFoundHandler((req, reply) => {
     const path = (req.raw.url ?? "/").split("?")[0];
     if (path === "/") return sendError(req, reply, protocolError("UnsupportedHTTPMethod", `The method ${req.method.slice(0, 16)} is not supported; use GET or POST.`));
+    if (/^\/(?:health|crl\/[^/]+|ca\/[^/]+)$/.test(path ?? "")) {
+      reply.header("allow", "GET, HEAD");
+      return sendError(req, reply, protocolError("UnsupportedHTTPMethod", `The method ${req.method.slice(0, 16)} is not supported here; use GET.`));
+    }
     return sendError(req, reply, protocolError("InvalidApi.NotFound", "Specified api is not found (no such path)."));
   });
 

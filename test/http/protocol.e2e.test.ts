@@ -139,6 +139,9 @@ describe("every answer carries the CAS error shape", () => {
     expect(put.headers.allow).toBe("GET, POST");
     expectCasError(await send(server.port, { method: "DELETE", path: "/?Action=X", headers: {}, body: Buffer.alloc(0) }), 405, "UnsupportedHTTPMethod");
     expectCasError(await send(server.port, { method: "GET", path: "/nope", headers: {}, body: Buffer.alloc(0) }), 404, "InvalidApi.NotFound");
+    const postCrl = await send(server.port, { method: "POST", path: `/crl/${subId}.crl`, headers: {}, body: Buffer.alloc(0) });
+    expectCasError(postCrl, 405, "UnsupportedHTTPMethod");
+    expect(postCrl.headers.allow).toBe("GET, HEAD");
     expectCasError(await send(server.port, { method: "POST", path: "/", headers: { "content-type": "application/json" }, body: Buffer.from('{"Action":"x"}') }), 415, "UnsupportedMediaType");
   });
 
