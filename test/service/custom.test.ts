@@ -88,6 +88,28 @@ describe("CreateCustomCertificate", () => {
   });
 });
 
+describe("CreateCustomCertificate: no delegated OCSP responder or any-purpose leaf (issue 14 #13)", () => {
+  it.each([[["OCSPSigning"]], [["any"]], [["1.3.6.1.5.5.7.3.9"]], [["2.5.29.37.0"]], [["clientAuth", "OCSPSigning"]], [["serverAuth", "2.5.29.37.0"]]])(
+    "ExtendedKeyUsages %j → InvalidExtension, nothing stored",
+    async (ekus) => {
+      const before = (await s.ctx.store.counts()).certificates;
+      const e = await s
+        .call("CreateCustomCertificate", { ParentIdentifier: subId, Csr: csr, Validity: "7d", ApiPassthrough: { Extensions: { ExtendedKeyUsages: ekus } } })
+        .then(() => null, (x: unknown) => x as ServiceError);
+      expect(e).toBeInstanceOf(ServiceError);
+      expect([e?.code, e?.status]).toEqual(["InvalidExtension", 400]);
+      expect(e?.message).toMatch(/not allowed on a leaf/);
+      expect((await s.ctx.store.counts()).certificates).toBe(before);
+    },
+  );
+  it("timeStamping and codeSigning still issue; OpenSSL shows no OCSP signing", async () => {
+    const r = await s.call("CreateCustomCertificate", { ParentIdentifier: subId, Csr: csr, Validity: "7d", Immediately: 1, ApiPassthrough: { Extensions: { ExtendedKeyUsages: ["timeStamping", "codeSigning"] } } });
+    const text = openssl(["x509", "-noout", "-text"], { input: r.Certificate }).stdout;
+    expect(text).toMatch(/Extended Key Usage:\s+Time Stamping, Code Signing/);
+    expect(text).not.toMatch(/OCSP Signing|Any Extended Key Usage/);
+  });
+});
+
 describe("parseValidity", () => {
   const now = new Date("2027-01-01T00:00:00Z");
   it.each([
