@@ -21,7 +21,7 @@ export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
   /** Called once listening, with the bound address. */
   onListen?: (address: { host: string; port: number }) => void;
   /** Domain validation of certificate orders: the validator, and seconds between passes. None: orders wait for `caskit order validate`. */
-  dcv?: { validator: DcvValidator; intervalSec: number };
+  dcv?: { validator: DcvValidator; intervalSec: number; backoffSec?: number };
 }
 
 const NONCE_SWEEP_MS = 60_000;
@@ -78,7 +78,7 @@ export async function serve(options: ServeOptions): Promise<() => Promise<void>>
     // Nonces: expired ones deleted in batches (each its own short transaction), never on a request's path.
     periodic(NONCE_SWEEP_MS, () => sweepExpiredNonces(store, now()).catch(log("nonce sweep"))),
     // Orders awaiting domain validation: looked at for real, each on its own back-off.
-    ...(options.dcv ? [periodic(options.dcv.intervalSec * 1000, () => validatePendingOrders(store, options.config, options.dcv!.validator, now).catch(log("order validation")))] : []),
+    ...(options.dcv ? [periodic(options.dcv.intervalSec * 1000, () => validatePendingOrders(store, options.config, options.dcv!.validator, now, { backoffMs: (options.dcv!.backoffSec ?? 15) * 1000 }).catch(log("order validation")))] : []),
   ];
   let closing: Promise<void> | null = null;
   const close = () => {

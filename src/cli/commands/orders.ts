@@ -11,6 +11,7 @@ import { type ServiceContext, call } from "../../service/index.js";
 import { addCompany, addContact, grantPackage, mapProduct } from "../../service/orders/operator.js";
 import { PRODUCTS, validateOrder, validatePendingOrders } from "../../service/orders/index.js";
 import { DEFAULT_TENANT } from "../../service/context.js";
+import { CliError, EXIT } from "../output.js";
 import type { Session } from "../session.js";
 import { type Opts, positiveInt, withSession } from "./shared.js";
 
@@ -33,7 +34,11 @@ export function validatorFrom(o: Opts): DcvValidator {
     process.stderr.write("caskit: WARNING: --dcv-approve-all / CASKIT_DCV_APPROVE_ALL — every domain validation passes without a look. Never for real certificates.\n");
     return approveAllValidator();
   }
-  return createDcvValidator({ dnsServers: o.dcvDnsServer ? String(o.dcvDnsServer).split(",") : undefined, httpPort: o.dcvHttpPort, timeoutMs: o.dcvTimeout });
+  try {
+    return createDcvValidator({ dnsServers: o.dcvDnsServer ? String(o.dcvDnsServer).split(",") : undefined, httpPort: o.dcvHttpPort, timeoutMs: o.dcvTimeout });
+  } catch (e) {
+    throw new CliError("InvalidDcvOption", (e as Error).message, EXIT.usage);
+  }
 }
 
 /** A CSR file as the API takes it: PEM text as it is, DER bytes armored. */

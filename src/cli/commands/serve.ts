@@ -20,29 +20,30 @@ export function register(program: Command): void {
     .option("--crl-interval <s>", "seconds between scheduled CRL refreshes (0 = none)", (v) => Number(v), 60)
     .option("--quiet", "no request logs")
     .option("--dcv-interval <s>", "seconds between passes of the domain validator over pending certificate orders (0 = none)", (v) => Number(v), 10)
+    .option("--dcv-backoff <s>", "wait after an order's first failed look, doubled after each (up to an hour)", positiveInt, 15)
     .option("--order-validation-window <s>", "how long an order's domain validation may take before it fails", positiveInt, 3 * 86_400);
   dcvOptions(serveCommand).action(async (_o, cmd: Command) => {
-      const o = cmd.optsWithGlobals();
-      const port = Number.isInteger(o.port) && o.port >= 0 && o.port < 65536 ? o.port : Number.NaN;
-      if (Number.isNaN(port)) throw new CliError("InvalidPort", "--port must be 0–65535", EXIT.usage);
-      await serve({
-        data: dataLocation(o),
-        host: o.host,
-        port,
-        timestampWindowSec: o.timestampWindow,
-        throttlePerSecond: o.throttle,
-        crlIntervalSec: o.crlInterval,
-        logger: o.quiet ? false : { level: "info" },
-        config: {
-          crlBaseUrl: o.crlBaseUrl ?? process.env.CASKIT_CRL_BASE_URL,
-          aiaBaseUrl: o.aiaBaseUrl ?? process.env.CASKIT_AIA_BASE_URL,
-          defaultCrlDays: o.crlDays,
-          orderValidationWindowSec: o.orderValidationWindow,
-        },
-        dcv: o.dcvInterval > 0 ? { validator: validatorFrom(o), intervalSec: o.dcvInterval } : undefined,
-        onListen: ({ host, port: p }) => process.stdout.write(`caskit listening on http://${host}:${p}\n`),
-      });
+    const o = cmd.optsWithGlobals();
+    const port = Number.isInteger(o.port) && o.port >= 0 && o.port < 65536 ? o.port : Number.NaN;
+    if (Number.isNaN(port)) throw new CliError("InvalidPort", "--port must be 0–65535", EXIT.usage);
+    await serve({
+      data: dataLocation(o),
+      host: o.host,
+      port,
+      timestampWindowSec: o.timestampWindow,
+      throttlePerSecond: o.throttle,
+      crlIntervalSec: o.crlInterval,
+      logger: o.quiet ? false : { level: "info" },
+      config: {
+        crlBaseUrl: o.crlBaseUrl ?? process.env.CASKIT_CRL_BASE_URL,
+        aiaBaseUrl: o.aiaBaseUrl ?? process.env.CASKIT_AIA_BASE_URL,
+        defaultCrlDays: o.crlDays,
+        orderValidationWindowSec: o.orderValidationWindow,
+      },
+      dcv: o.dcvInterval > 0 ? { validator: validatorFrom(o), intervalSec: o.dcvInterval, backoffSec: o.dcvBackoff } : undefined,
+      onListen: ({ host, port: p }) => process.stdout.write(`caskit listening on http://${host}:${p}\n`),
     });
+  });
 
   const ak = program.command("accesskey").description("access keys for the HTTP API (one tenant each)");
   ak.command("create")
