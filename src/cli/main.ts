@@ -26,6 +26,8 @@ const program = new Command("caskit")
 Environment:
   CASKIT_MASTER_PASSPHRASE / CASKIT_MASTER_PASSPHRASE_FILE   encrypts private keys at rest (required)
   CASKIT_DEV_INSECURE_NO_PASSPHRASE=1                          development only: a public key instead
+  CASKIT_KEY_PASSPHRASE                                        encrypts private keys the CLI writes (issue … --out)
+Only init and ca create-root create a missing store; other commands refuse it (exit 3). See docs/cli.md.
 Exit codes: 0 ok, 1 refused, 2 usage, 3 store unavailable or passphrase, 4 internal error.`,
   )
   .exitOverride()

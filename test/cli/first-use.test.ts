@@ -5,7 +5,8 @@
  * kept off the command line.
  */
 import { type ChildProcess, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenApiModule, { $OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { MAX_CSR_BYTES, createCsr } from "../../src/csr/index.js";
 import { CRL_REASONS, REVOCATION_REASONS } from "../../src/revoke/index.js";
+import { describeErrno } from "../../src/store/sqlite/file.js";
 import { BIN, assertBuilt, caskit, caskitAsync } from "../helpers/cli.js";
 import { openssl, tempDir } from "../helpers/openssl.js";
 
@@ -187,11 +189,28 @@ describe("#16 why a store cannot be opened", () => {
     writeFileSync(tmp.path("notes.db"), "these are not the tables you are looking for\n".repeat(200));
     expect(reasonOf(tmp.path("notes.db"))).toContain("not a SQLite database");
   });
-  it.skipIf(isRoot)("permission denied", () => {
-    const f = tmp.path("locked.db");
-    expect(caskit(["--data", f, "init"], env).status).toBe(0);
-    chmodSync(f, 0o000);
-    expect(reasonOf(f)).toContain("permission denied");
+  it("permission denied (as root: run as nobody through setpriv, when it can)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "caskit-perm-"));
+    try {
+      chmodSync(dir, 0o755);
+      const f = join(dir, "locked.db");
+      expect(caskit(["--data", f, "init"], env).status).toBe(0); // 0600, owned by us
+      const asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+      if (!isRoot) chmodSync(f, 0o000);
+      else if (spawnSync(asNobody[0] as string, [...asNobody.slice(1), process.execPath, BIN, "--help"]).status !== 0) return; // cannot drop privileges here
+      const r = isRoot
+        ? spawnSync(asNobody[0] as string, [...asNobody.slice(1), process.execPath, BIN, "--data", f, "ca", "list"], { encoding: "utf8", env: { ...process.env, ...env } as NodeJS.ProcessEnv })
+        : caskit(["--data", f, "ca", "list"], env);
+      expect(r.status).toBe(3);
+      expect(r.stderr).toContain(`cannot open the SQLite store at ${f}: permission denied`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the errno names a read-only file system and the rest in words", () => {
+    expect(describeErrno(Object.assign(new Error("x"), { code: "EROFS" }), "/x/y.db")).toBe("read-only file system");
+    expect(describeErrno(Object.assign(new Error("x"), { code: "ENOSPC" }), "/x/y.db")).toBe("no space left on the device");
   });
 });
 
