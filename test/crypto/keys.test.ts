@@ -1,7 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { KEY_SPECS, keySpec } from "../../src/crypto/algorithms.js";
-import { exportPrivateKeyPem, exportPublicKeyPem, generateKeyPair, importPrivateKey } from "../../src/crypto/keys.js";
+import {
+  EXPORT_PBKDF2_ITERATIONS,
+  exportPrivateKeyPem,
+  exportPrivateKeyPemAsync,
+  exportPublicKeyPem,
+  generateKeyPair,
+  importPrivateKey,
+} from "../../src/crypto/keys.js";
 import { KeyError } from "../../src/errors.js";
 import { openssl, opensslOrThrow, tempDir } from "../helpers/openssl.js";
 
@@ -45,6 +52,45 @@ describe("generateKeyPair / exportPrivateKeyPem", () => {
   it("refuses an empty passphrase", async () => {
     const key = await generateKeyPair("ECC_256");
     expect(() => exportPrivateKeyPem(key, { passphrase: "" })).toThrow(expect.objectContaining({ code: "bad_passphrase" }));
+  });
+});
+
+describe("encrypted export: a real passphrase and a modern KDF (issue 14 #9)", () => {
+  it.each(["x", "1234567"])("refuses the passphrase %j (under 8 characters), sync and async", async (p) => {
+    const key = await generateKeyPair("ECC_256");
+    expect(() => exportPrivateKeyPem(key, { passphrase: p })).toThrow(expect.objectContaining({ code: "bad_passphrase" }));
+    await expect(exportPrivateKeyPemAsync(key, { passphrase: p })).rejects.toMatchObject({ code: "bad_passphrase" });
+  });
+  it.each([
+    ["sync", exportPrivateKeyPem],
+    ["async", exportPrivateKeyPemAsync],
+  ] as const)("%s: PBES2 with PBKDF2-HMAC-SHA256 × 600,000 and AES-256-CBC, as OpenSSL reads it", async (_n, exportPem) => {
+    expect(EXPORT_PBKDF2_ITERATIONS).toBe(600_000);
+    const key = await generateKeyPair("ECC_256");
+    const pem = await exportPem(key, { passphrase: "12345678" });
+    const file = tmp.path(`kdf-${_n}.pem`);
+    writeFileSync(file, pem);
+    // The independent judge: OpenSSL opens it with the passphrase (and not without), same public key.
+    expect(opensslOrThrow(["pkey", "-in", file, "-passin", "pass:12345678", "-pubout"])).toBe(exportPublicKeyPem(key));
+    expect(openssl(["pkey", "-in", file, "-passin", "pass:12345679", "-noout"]).ok).toBe(false);
+    // …and says what it is: PBES2, PBKDF2, 600,000 iterations, hmacWithSHA256, AES-256-CBC.
+    const asn1 = opensslOrThrow(["asn1parse", "-in", file]);
+    expect(asn1).toMatch(/:PBES2/);
+    expect(asn1).toMatch(/:PBKDF2/);
+    expect(asn1).toMatch(/INTEGER\s+:0927C0/); // 600,000
+    expect(asn1).toMatch(/:hmacWithSHA256/);
+    expect(asn1).toMatch(/:aes-256-cbc/);
+    // Two exports differ (fresh salt and IV) and Node reads them back.
+    expect(await exportPem(key, { passphrase: "12345678" })).not.toBe(pem);
+    expect(Buffer.from(importPrivateKey(pem, { passphrase: "12345678" }).spki).equals(Buffer.from(key.spki))).toBe(true);
+  });
+  it("SM2 and RSA keys export the same way", async () => {
+    for (const spec of ["SM2_256", "RSA_2048"]) {
+      const key = await generateKeyPair(spec);
+      const file = tmp.path(`kdf-${spec}.pem`);
+      writeFileSync(file, await exportPrivateKeyPemAsync(key, { passphrase: "pa55,word#" }));
+      expect(opensslOrThrow(["pkey", "-in", file, "-passin", "pass:pa55,word#", "-pubout"])).toBe(exportPublicKeyPem(key));
+    }
   });
 });
 

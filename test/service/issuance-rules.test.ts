@@ -222,6 +222,32 @@ describe("validity inside the issuer's; no signing outside the CA's validity (is
   });
 });
 
+describe("DescribeCertificatePrivateKey (issue 14 #9)", () => {
+  it("refuses an EncryptedCode under 8 characters with InvalidEncryptedCode", async () => {
+    const gen = await s.call("CreateClientCertificate", { ...base(), Algorithm: "ECC_256", CommonName: "keyholder" });
+    for (const code of ["x", "1234567"]) {
+      const e = await refusal(s.call("DescribeCertificatePrivateKey", { Identifier: gen.Identifier, EncryptedCode: code }));
+      expect([e.code, e.status]).toEqual(["InvalidEncryptedCode", 400]);
+      expect(inTable(e.code)).toBe(true);
+    }
+  });
+  it("answers encrypted PKCS#8 that `openssl pkey -passin` reads: PBKDF2-HMAC-SHA256 × 600,000", async () => {
+    const gen = await s.call("CreateClientCertificate", { ...base(), Algorithm: "ECC_256", CommonName: "keyholder" });
+    const { EncryptedData } = await s.call("DescribeCertificatePrivateKey", { Identifier: gen.Identifier, EncryptedCode: "pa55,word#" });
+    expect(EncryptedData).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    const file = s.tmp.path("exported.pem");
+    writeFileSync(file, EncryptedData);
+    const pub = openssl(["pkey", "-in", file, "-passin", "pass:pa55,word#", "-pubout"]);
+    expect(pub.ok).toBe(true);
+    // The public key OpenSSL derives is the certificate's.
+    const certPub = openssl(["x509", "-noout", "-pubkey"], { input: gen.X509Certificate }).stdout;
+    expect(pub.stdout).toBe(certPub);
+    const asn1 = openssl(["asn1parse", "-in", file]).stdout;
+    expect(asn1).toMatch(/INTEGER\s+:0927C0/);
+    expect(asn1).toMatch(/:hmacWithSHA256/);
+  });
+});
+
 describe("refusal messages (issue 9 #19)", () => {
   it("a CSR with CN *.*.example.com: InvalidCsr.BadName quoting the name and the rule", async () => {
     const csr = createCsr({ key: await generateKeyPair("ECC_256"), subject: { commonName: "*.*.example.com" } }).pem;

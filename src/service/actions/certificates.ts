@@ -1,6 +1,6 @@
 /** CAS 2020-06-30 leaf certificate actions (CAS-API.md §6.8, 6.9, 6.14–6.18, lifecycle §6.22). */
 import { z } from "zod";
-import { exportPrivateKeyPem, importPrivateKey } from "../../crypto/keys.js";
+import { exportPrivateKeyPemAsync, importPrivateKey } from "../../crypto/keys.js";
 import type { CertificateRecord, StoreTx } from "../../store/port.js";
 import type { ServiceContext } from "../context.js";
 import { invalid, notFound, stateError } from "../errors.js";
@@ -130,7 +130,8 @@ export const describeCertificatePrivateKey = defineAction({
     const c = await certOrNotFound(ctx, tx, p.Identifier);
     if (!c.keyPkcs8) throw stateError("NoPrivateKey", "caskit did not generate this certificate's key, so it does not hold it");
     const key = importPrivateKey(Buffer.from(c.keyPkcs8), { allowLegacy: true });
-    return { EncryptedData: exportPrivateKeyPem(key, { passphrase: p.EncryptedCode }) };
+    // At least 8 characters (else InvalidEncryptedCode); PBKDF2-HMAC-SHA256 × 600,000 off the event loop (crypto/keys.ts).
+    return { EncryptedData: await exportPrivateKeyPemAsync(key, { passphrase: p.EncryptedCode }) };
   },
   target: (p) => p.Identifier,
 });
