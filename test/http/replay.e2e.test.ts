@@ -66,29 +66,26 @@ describe("a replayed signed request is refused by a restarted serve (SQLite)", (
 });
 
 describe.runIf(process.env.CASKIT_SKIP_PG !== "1")("two serve processes on one PostgreSQL store", () => {
-  // A database of its own (serve has no schema option; its tables go in schema "caskit" there).
-  const db = `caskit_replay_${process.pid}_${Date.now()}`;
+  // A schema of its own in the test database (`?schema=` in the store URL), dropped afterwards.
+  const schema = `caskit_replay_${process.pid}_${Date.now()}`;
   const url = new URL(PG_URL);
-  url.pathname = `/${db}`;
+  url.searchParams.set("schema", schema);
   const env = { CASKIT_DATA: url.toString(), CASKIT_MASTER_PASSPHRASE: "replay" };
   const servers: Served[] = [];
-  const admin = async (sql: string) => {
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
     try {
-      await c.query(sql);
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     } finally {
       await c.end();
     }
-  };
-  beforeAll(() => admin(`CREATE DATABASE ${db}`));
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    await admin(`DROP DATABASE IF EXISTS ${db}`);
   });
 
   it("a request answered by one is refused by the other, and a race between them issues once", async () => {
-    expect(caskit(["init"], env).status).toBe(0);
+    const init = caskit(["init"], env);
+    expect(init.status, init.stderr).toBe(0);
     const created = caskit(["--json", "accesskey", "create"], env).json();
     const ak = { id: created.AccessKeyId, secret: created.AccessKeySecret };
     servers.push(await startServe(env), await startServe(env));
