@@ -13,13 +13,13 @@ import {
   generateKeyPair as nodeGenerateKeyPair,
   pbkdf2,
   pbkdf2Sync,
-  randomBytes,
 } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { RSAPublicKey } from "@peculiar/asn1-rsa";
 import { KeyError } from "../errors.js";
 import { NULL, octetString, oid, sequence, smallInteger } from "../internal/der.js";
+import { systemRandom } from "../internal/env.js";
 import { toPem } from "../internal/pem.js";
 import { CURVES_BY_OID, type KeySpec, type KeySpecOptions, OID, keySpec, keySpecFor } from "./algorithms.js";
 
@@ -184,9 +184,9 @@ function encryptedPkcs8Pem(pkcs8: Buffer, derivedKey: Buffer, salt: Buffer, iv: 
 export function exportPrivateKeyPem(key: KeyPair, options: ExportKeyOptions = {}): string {
   if (options.passphrase !== undefined) {
     checkExportPassphrase(options.passphrase);
-    const salt = randomBytes(16);
+    const salt = Buffer.from(systemRandom(16));
     const derived = pbkdf2Sync(options.passphrase, salt, EXPORT_PBKDF2_ITERATIONS, 32, "sha256");
-    return encryptedPkcs8Pem(key.privateKey.export({ format: "der", type: "pkcs8" }), derived, salt, randomBytes(16), EXPORT_PBKDF2_ITERATIONS);
+    return encryptedPkcs8Pem(key.privateKey.export({ format: "der", type: "pkcs8" }), derived, salt, Buffer.from(systemRandom(16)), EXPORT_PBKDF2_ITERATIONS);
   }
   return key.privateKey.export({ format: "pem", type: "pkcs8" }) as string;
 }
@@ -195,10 +195,10 @@ export function exportPrivateKeyPem(key: KeyPair, options: ExportKeyOptions = {}
 export async function exportPrivateKeyPemAsync(key: KeyPair, options: ExportKeyOptions = {}): Promise<string> {
   if (options.passphrase === undefined) return exportPrivateKeyPem(key);
   checkExportPassphrase(options.passphrase);
-  const salt = randomBytes(16);
+  const salt = Buffer.from(systemRandom(16));
   const passphrase = options.passphrase;
   const derived = await new Promise<Buffer>((resolve, reject) => pbkdf2(passphrase, salt, EXPORT_PBKDF2_ITERATIONS, 32, "sha256", (e, k) => (e ? reject(e) : resolve(k))));
-  return encryptedPkcs8Pem(key.privateKey.export({ format: "der", type: "pkcs8" }), derived, salt, randomBytes(16), EXPORT_PBKDF2_ITERATIONS);
+  return encryptedPkcs8Pem(key.privateKey.export({ format: "der", type: "pkcs8" }), derived, salt, Buffer.from(systemRandom(16)), EXPORT_PBKDF2_ITERATIONS);
 }
 
 /** PKCS#8 DER, unencrypted. */
