@@ -46,21 +46,27 @@ export function promptHidden(question: string): string {
   } catch {
     throw new CliError("NoTerminal", "--key-passphrase-prompt needs a terminal; use --key-passphrase-file or CASKIT_KEY_PASSPHRASE", EXIT.usage);
   }
-  const stty = (arg: string) => spawnSync("stty", [arg], { stdio: [fd, "ignore", "ignore"] });
+  const stty = (...args: string[]) => spawnSync("stty", args, { stdio: [fd, "pipe", "ignore"], encoding: "utf8" });
+  // Saved exactly, restored exactly. No echo, byte by byte, and no signals from the keyboard: Ctrl-C
+  // arrives as a byte (the blocking read leaves no moment for a SIGINT handler to restore the echo).
+  const saved = stty("-g").stdout?.trim();
   try {
-    stty("-echo"); // before the question: whatever is typed after it is never echoed
+    stty("-echo", "-icanon", "-isig", "min", "1", "time", "0"); // before the question: nothing typed after it is echoed
     writeSync(fd, question);
     const bytes: number[] = [];
     const buf = Buffer.alloc(1);
     for (;;) {
       const n = readSync(fd, buf, 0, 1, null);
-      if (n === 0 || buf[0] === 0x0a || buf[0] === 0x0d) break;
-      if (buf[0] === 0x03 || buf[0] === 0x04) throw new CliError("Aborted", "passphrase prompt aborted", EXIT.usage);
-      bytes.push(buf[0] as number);
+      const b = buf[0] as number;
+      if (n === 0 || b === 0x0a || b === 0x0d) break;
+      if (b === 0x03 || b === 0x04) throw new CliError("Aborted", "passphrase prompt aborted", EXIT.usage);
+      if (b === 0x7f || b === 0x08) bytes.pop(); // backspace (a byte of a multi-byte character at worst)
+      else bytes.push(b);
     }
     return Buffer.from(bytes).toString("utf8");
   } finally {
-    stty("echo");
+    if (saved) stty(saved);
+    else stty("echo", "icanon", "isig");
     writeSync(fd, "\n");
     closeSync(fd);
   }

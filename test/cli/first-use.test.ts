@@ -332,17 +332,24 @@ describe("issue 14 #12: key passphrases off the command line", () => {
     expect(noTty.stderr).toContain("needs a terminal");
     expect(existsSync(tmp.path("kn"))).toBe(false); // refused before issuing
     const out = tmp.path("kt");
-    const py = spawnSync("python3", ["-c", PTY_DRIVER, process.execPath, BIN, "--data", env.CASKIT_DATA, "--json", "issue", "server", "--ca", sub, "--algorithm", "ECC_256", "--cn", "tty.example.com", "--days", "3", "--out", out, "--key-passphrase-prompt"], {
-      encoding: "utf8",
-      env: { ...process.env, ...env } as NodeJS.ProcessEnv,
-      timeout: 60_000,
-    });
+    const onPty = (answer: string, dir: string) =>
+      spawnSync("python3", ["-c", PTY_DRIVER, process.execPath, BIN, "--data", env.CASKIT_DATA, "--json", "issue", "server", "--ca", sub, "--algorithm", "ECC_256", "--cn", "tty.example.com", "--days", "3", "--out", dir, "--key-passphrase-prompt"], {
+        encoding: "utf8",
+        env: { ...process.env, ...env, PTY_ANSWER: answer } as NodeJS.ProcessEnv,
+        timeout: 60_000,
+      });
+    const py = onPty("tty secret\n", out);
     if ((py.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return; // no python3: the prompt is not exercised here
     expect(py.status, py.stdout + py.stderr).toBe(0);
     expect(py.stdout).not.toContain("tty secret"); // not echoed
     const key = join(out, `${/"Identifier": "([0-9a-f]+)"/.exec(py.stdout)?.[1]}.key`);
     expect(isEncrypted(key)).toBe(true);
     expect(opensUnder(key, "tty secret")).toBe(true);
+    // Ctrl-C at the prompt: a usage error, nothing issued or written.
+    const aborted = onPty("\x03", tmp.path("ktc"));
+    expect(aborted.status, aborted.stdout).toBe(2);
+    expect(aborted.stdout).toContain(`"code":"Aborted"`); // --json: the error as JSON
+    expect(existsSync(tmp.path("ktc"))).toBe(false);
   });
 
   it("two sources at once are a usage error; --help names the new options", () => {
@@ -373,9 +380,9 @@ while True:
         break
     out += chunk
     if answered == 0 and b"passphrase for the private key:" in out:
-        os.write(fd, b"tty secret\\n"); answered = 1
+        os.write(fd, os.environ["PTY_ANSWER"].encode()); answered = 1
     elif answered == 1 and b"again:" in out:
-        os.write(fd, b"tty secret\\n"); answered = 2
+        os.write(fd, os.environ["PTY_ANSWER"].encode()); answered = 2
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(out.decode("utf8", "replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
