@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every benchmark in one process and one run, each beside its ceiling.
- * `npm run bench -- --json` prints the rows as a JSON array; `--only csr,issue,crl,durable,http` picks suites.
+ * `npm run bench -- --json` prints the rows as a JSON array; `--only csr,issue,crl,durable,http,growth,dcv` picks suites.
  * The http suite runs the built CLI: `npm run build` first (the bench script does it).
  */
 import { runCrlBench } from "./crl.bench.js";
@@ -17,6 +17,7 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   durable: runDurableBench,
   http: runHttpBench,
   growth: () => import("./growth.bench.js").then((m) => m.runGrowthBench()),
+  dcv: () => import("./dcv.bench.js").then((m) => m.runDcvBench()),
 };
 
 const args = process.argv.slice(2);
