@@ -63,7 +63,7 @@ function periodic(ms: number, fn: () => Promise<unknown>): { stop(): Promise<voi
 }
 
 export async function serve(options: ServeOptions): Promise<() => Promise<void>> {
-  const store = await openStore(options.data, { backgroundCheckpoint: true });
+  const store = await openStore(options.data, { backgroundCheckpoint: true, create: false }); // serving a mistyped path must not make an empty store
   const app = buildApp({ ...options, store, config: options.config });
   await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
   const addr = app.server.address();
