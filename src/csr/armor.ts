@@ -3,6 +3,7 @@
  * told apart by the bytes (never a file name), PEM read leniently around the block and strictly inside.
  */
 import { CsrError } from "../errors.js";
+import { quoteExcerpt } from "./names.js";
 
 /** 64 KiB: far above any real CSR, small enough to bound all later work. */
 export const MAX_CSR_BYTES = 65_536;
@@ -33,14 +34,14 @@ function fromPem(text: string): Uint8Array {
   }
   const label = begin[1] as string;
   if (!LABELS.has(label)) {
-    throw new CsrError("parse_error", `PEM label "${label}" is not a certificate request (expected CERTIFICATE REQUEST)`);
+    throw new CsrError("parse_error", `PEM label ${quoteExcerpt(label)} is not a certificate request (expected CERTIFICATE REQUEST)`);
   }
   const bodyStart = begin.index + begin[0].length;
   const endRe = /-----END ([A-Z0-9 ]*)-----/g;
   endRe.lastIndex = bodyStart;
   const end = endRe.exec(text);
   if (!end) throw new CsrError("parse_error", "the PEM END line is missing");
-  if (end[1] !== label) throw new CsrError("parse_error", `PEM BEGIN label "${label}" and END label "${end[1]}" differ`);
+  if (end[1] !== label) throw new CsrError("parse_error", `PEM BEGIN label ${quoteExcerpt(label)} and END label ${quoteExcerpt(end[1] as string)} differ`);
   const body = text.slice(bodyStart, end.index);
   if (body.includes("-----")) throw new CsrError("parse_error", "a PEM boundary inside the body");
   if (/^[ \t]*[A-Za-z-]+:/m.test(body)) throw new CsrError("parse_error", "PEM headers (RFC 1421) are not accepted in a request");

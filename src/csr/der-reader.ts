@@ -107,6 +107,12 @@ export function readOid(buf: Uint8Array, t: Tlv | undefined, what: string): stri
   return [a, first - a * 40, ...arcs].join(".");
 }
 
+/**
+ * An OID as a message may show it: digits and dots only (readOid made it), cut to 64 characters — a
+ * request can hold an OID of thousands of arcs, and messages echo only bounded excerpts.
+ */
+export const oidExcerpt = (oid: string): string => (oid.length <= 64 ? oid : `${oid.slice(0, 64)}…`);
+
 /** A non-negative small INTEGER's value (for version fields). */
 export function readSmallInt(buf: Uint8Array, t: Tlv | undefined, what: string): number {
   if (!t || t.tag !== 0x02 || t.end === t.contentStart || t.end - t.contentStart > 4) return fail(`${what} is not a small INTEGER`);

@@ -3,7 +3,7 @@ import type { JsonWebKey } from "node:crypto";
 import { CURVES_BY_OID, type CurveInfo, OID } from "../crypto/algorithms.js";
 import { modulusBits } from "../crypto/keys.js";
 import { CsrError } from "../errors.js";
-import { type Tlv, contents, expectConstructed, readDer, readOid } from "./der-reader.js";
+import { type Tlv, contents, expectConstructed, oidExcerpt, readDer, readOid } from "./der-reader.js";
 
 export interface KeyFacts {
   keyAlgorithm: "RSA" | "EC" | "SM2";
@@ -75,7 +75,7 @@ export function checkPublicKey(buf: Uint8Array, spki: Tlv): KeyFacts {
     }
     const curveOid = readOid(buf, params, "the EC curve");
     const curve = CURVES_BY_OID.get(curveOid);
-    if (!curve) throw new CsrError("unsupported_key", `EC curve ${curveOid} is not supported; use P-256, P-384, P-521 or SM2`);
+    if (!curve) throw new CsrError("unsupported_key", `EC curve ${oidExcerpt(curveOid)} is not supported; use P-256, P-384, P-521 or SM2`);
     if (keyBytes[0] !== 0x04) throw new CsrError("unsupported_key", "compressed EC points are refused; send the uncompressed point");
     if (keyBytes.length !== curve.pointLength) throw new CsrError("unsupported_key", `the ${curve.name} public point has the wrong length`);
     const half = (keyBytes.length - 1) / 2;
@@ -85,5 +85,5 @@ export function checkPublicKey(buf: Uint8Array, spki: Tlv): KeyFacts {
   }
 
   const known = KNOWN_REFUSED_KEYS[alg];
-  throw new CsrError("unsupported_key", `${known ?? `public key algorithm ${alg}`} is not supported; use RSA, ECDSA (P-256/384/521) or SM2`);
+  throw new CsrError("unsupported_key", `${known ?? `public key algorithm ${oidExcerpt(alg)}`} is not supported; use RSA, ECDSA (P-256/384/521) or SM2`);
 }

@@ -9,7 +9,7 @@ import { verifySignature } from "../crypto/verify.js";
 import { CsrError } from "../errors.js";
 import type { CsrFacts } from "../types.js";
 import { MAX_CSR_BYTES, unarmor } from "./armor.js";
-import { type Tlv, encoding, expectConstructed, readDer, readOid, readSmallInt } from "./der-reader.js";
+import { type Tlv, encoding, expectConstructed, oidExcerpt, readDer, readOid, readSmallInt } from "./der-reader.js";
 import { readRequestedNames } from "./extensions.js";
 import { bitStringBytes, checkPublicKey } from "./key.js";
 import { formatIpAddress, hostNameProblem, quoteExcerpt, serverNameProblem } from "./names.js";
@@ -80,7 +80,7 @@ function parse(input: string | Uint8Array, maxBytes: number, profile: "server" |
   const refused = REFUSED_SIGNATURE_ALGORITHMS.get(sigOid);
   if (refused) throw new CsrError("unsupported_signature", refusedSignatureAdvice(sigOid, refused));
   const alg = SIGNATURE_ALGORITHMS_BY_OID.get(sigOid);
-  if (!alg) throw new CsrError("unsupported_signature", `signature algorithm ${sigOid} is not supported`);
+  if (!alg) throw new CsrError("unsupported_signature", `signature algorithm ${oidExcerpt(sigOid)} is not supported`);
   checkSignatureParams(alg.family, sigParams);
   const keyFamily = key.keyAlgorithm === "EC" ? "ECC" : key.keyAlgorithm;
   if (key.keyAlgorithm === "SM2" && alg.family !== "SM2") {

@@ -1,7 +1,7 @@
 /** Subject rules of CSR-POLICY.md "Subject", and reading a Name into attributes. */
 import { CsrError } from "../errors.js";
 import type { NameAttribute, SubjectParams } from "../types.js";
-import { type Tlv, contents, expectConstructed, readOid } from "./der-reader.js";
+import { type Tlv, contents, expectConstructed, oidExcerpt, readOid } from "./der-reader.js";
 import { directoryStringLength, forbiddenCharacter } from "./names.js";
 
 export const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
@@ -90,7 +90,7 @@ export function checkSubject(raw: ReturnType<typeof readName>): SubjectFacts {
     const type = ATTRIBUTE_NAMES[a.oid] ?? a.oid;
     const value = decodeString(a.tag, a.raw);
     // One text rule for every attribute read (names.ts): no controls, unpaired surrogates or bidi marks.
-    if (value !== null && directoryStringLength(value) < 0) throw new CsrError("bad_subject", `the subject's ${type} contains ${forbiddenCharacter(value)}`);
+    if (value !== null && directoryStringLength(value) < 0) throw new CsrError("bad_subject", `the subject's ${oidExcerpt(type)} contains ${forbiddenCharacter(value)}`);
     if (a.oid === CN) {
       if (!CN_TAGS.has(a.tag) || value === null) throw new CsrError("bad_subject", "the CN is not a UTF8String, PrintableString, ASCII TeletexString or BMPString");
       if ([...value].length > 64) throw new CsrError("bad_subject", "the CN is longer than 64 characters (X.520 ub-common-name)");

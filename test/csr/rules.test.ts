@@ -8,7 +8,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { directoryStringLength, parseCsr, quoteExcerpt } from "../../src/csr/index.js";
 import { CsrError } from "../../src/errors.js";
-import { tlv, utf8String } from "../../src/internal/der.js";
+import { bitString, oid, sequence, tlv, utf8String } from "../../src/internal/der.js";
 import * as B from "../helpers/csr-builder.js";
 import { opensslCsr, opensslKey } from "../helpers/fixtures.js";
 import { tempDir } from "../helpers/openssl.js";
@@ -157,6 +157,23 @@ describe("refusal messages quote the name and the rule (issue 9 #19)", () => {
     const m = refusal(raw).message;
     expect(m).not.toMatch(/[\x1b\u202e]/);
     expect(m).toContain("\\u{1b}");
+  });
+
+  it("OIDs and PEM labels from the request are echoed bounded too", () => {
+    const longOid = `1.2.${"3.".repeat(3000)}4`;
+    // A subject attribute of an unknown, 3,000-arc type holding a bidi mark.
+    const attrMsg = refusal(request(B.name(B.rdn(B.attr(longOid, utf8String("x\u202e"))), B.cn("ok.example.com")))).message;
+    expect(attrMsg).toMatch(/U\+202E/);
+    expect(attrMsg.length).toBeLessThan(200);
+    // A signature algorithm of 3,000 arcs.
+    const cri = B.requestInfo({ subject: B.name(B.cn("ok.example.com")), spki });
+    const sigMsg = refusal(B.csrPem(sequence(cri, sequence(oid(longOid)), bitString(Uint8Array.of(1, 2, 3))))).message;
+    expect(sigMsg).toMatch(/is not supported/);
+    expect(sigMsg.length).toBeLessThan(200);
+    // A PEM label of 10,000 characters.
+    const label = "X".repeat(10_000);
+    const pemMsg = refusal(`-----BEGIN ${label}-----\nMIIB\n-----END ${label}-----\n`).message;
+    expect(pemMsg.length).toBeLessThan(200);
   });
 
   it("an RSASSA-PSS signature gets PKCS#1 v1.5 advice, not 'SHA-256'", () => {
