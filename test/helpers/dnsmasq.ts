@@ -92,7 +92,8 @@ export async function startDnsmasq(records: DnsmasqRecords = {}, options: { port
 
   let lastError = "";
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = options.port ?? (await freePort());
+    // Port 0 would start dnsmasq with its DNS service off (and no answer ever): treat it as "any".
+    const port = options.port || (await freePort());
     const child = spawn(
       bin,
       [
