@@ -11,7 +11,7 @@ import { toPem } from "../internal/pem.js";
 import { extension, generalName } from "../issue/extensions.js";
 import { encodeName, normalizeSubject } from "../issue/name.js";
 import type { SubjectParams } from "../types.js";
-import { isValidHostName, parseIpAddress } from "./names.js";
+import { hostNameProblem, parseIpAddress, quoteExcerpt } from "./names.js";
 
 export interface CreateCsrParams {
   key: KeyPair;
@@ -36,7 +36,8 @@ export function createCsr(params: CreateCsrParams): CsrResult {
   const names = (params.sans ?? []).map((s) => {
     const ip = parseIpAddress(s);
     if (ip) return generalName({ type: "ip", bytes: ip.bytes });
-    if (!isValidHostName(s)) throw new ProfileError("invalid_name", `"${s.slice(0, 80)}" is not a valid DNS name or IP address`, { field: "sans" });
+    const problem = hostNameProblem(s);
+    if (problem) throw new ProfileError("invalid_name", `${quoteExcerpt(s)} is not a valid DNS name or IP address: ${problem}`, { field: "sans" });
     return generalName({ type: "dns", value: s });
   });
   const attributes = names.length

@@ -284,7 +284,7 @@ export class Issuer {
     const usages = params.keyUsage ?? (this.ca.spec.family === "RSA" ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"]);
     if (!usages.length) throw new ProfileError("invalid_extension", "give at least one key usage", { field: "keyUsage" });
     for (const u of usages) {
-      if (!LEAF_USAGES.has(u)) throw new ProfileError("invalid_extension", `key usage "${String(u).slice(0, 40)}" is not allowed on a leaf certificate`, { field: "keyUsage" });
+      if (!LEAF_USAGES.has(u)) throw new ProfileError("invalid_extension", `key usage ${quoteExcerpt(String(u), 40)} is not allowed on a leaf certificate`, { field: "keyUsage" });
     }
     const prefix = [basicConstraints({ ca: false }), withCritical(keyUsage(usages), critical.has("KeyUsage"))];
     const ekus = resolveEkus(params.extendedKeyUsages ?? []);
@@ -550,7 +550,7 @@ function withCritical(ext: Uint8Array, critical: boolean): Uint8Array {
  */
 export function checkSan(entry: SanEntry): SanEntry {
   const v = entry.value;
-  const bad = (what: string) => new ProfileError("invalid_san", `"${v.slice(0, 80)}" is not ${what}`, { field: "sans" });
+  const bad = (what: string) => new ProfileError("invalid_san", `${quoteExcerpt(v)} is not ${what}`, { field: "sans" });
   switch (entry.type) {
     case "dns":
       if (!isValidHostName(v)) throw bad("a valid DNS name");

@@ -99,6 +99,21 @@ describe("one name rule for server certificates, CSR and generated key alike (is
   });
 });
 
+describe("refusals echo bounded, sanitised excerpts (issue 9 #19)", () => {
+  it("a bad SanValue or Domain is quoted escaped and cut", async () => {
+    const issuer = Issuer.prepare(ec.sub);
+    const hostile = `\x1b[31m\u202e${"a".repeat(500)}@`;
+    const e1 = await issuer.client({ commonName: "bob", algorithm: "ECC_256", days: 1, sanType: 1, sanValue: hostile }).then(() => null, (e: Error) => e);
+    const e2 = await issuer.server({ commonName: "ok.example.com", algorithm: "ECC_256", days: 1, domain: hostile }).then(() => null, (e: Error) => e);
+    for (const e of [e1, e2]) {
+      expect(e).toBeInstanceOf(CaskitError);
+      expect(e?.message).not.toMatch(/[\x1b\u202e]/);
+      expect(e?.message).toContain("\\u{1b}");
+      expect(e?.message.length).toBeLessThan(250);
+    }
+  });
+});
+
 describe("subject text rule on request parameters (issue 14 #11)", () => {
   it.each(["Acme\ud800", "Acme\u202eCorp", "Acme\u200f", "Acme\x7f", "Acme\u0085", "\u2066x\u2069"])("organization %j → invalid_subject", async (o) => {
     expect(await outcome(() => Issuer.prepare(ec.sub).server({ commonName: "a.example.com", algorithm: "ECC_256", days: 1, subject: { organization: o } }))).toBe("ProfileError.invalid_subject");
