@@ -502,11 +502,13 @@ function requireClientName(subject: SubjectParams, sans: CheckedSans): void {
     throw new ProfileError("missing_name", "a client certificate must name its holder: give a CommonName (in the request or the CSR) or SanType and SanValue", { field: "commonName" });
   }
 }
+
 /**
- * Server SANs: the CN (when it is a host name or an IP), the CSR's own SANs, then each Domain entry —
- * deduplicated case-insensitively in that order; IPs (v4 and v6) become iPAddress entries. A CSR's
- * requested SANs are kept: dropping them would issue something other than what was asked
- * (CSR-POLICY.md "Names"). A bad CSR SAN or Domain entry is ProfileError `invalid_name` naming it.
+ * Server SANs: the CN (which must be a host name, wildcard or IP — `invalid_common_name`), the CSR's
+ * own SANs, then each Domain entry — deduplicated case-insensitively in that order; IPs (v4 and v6)
+ * become iPAddress entries. A CSR's requested SANs are kept: dropping them would issue something other
+ * than what was asked (CSR-POLICY.md "Names"). A bad CSR SAN or Domain entry is ProfileError
+ * `invalid_name` naming it; no name at all is `missing_name`.
  * @example
  * serverSans("app.example.com", [], "WWW.example.com,10.0.0.7,app.example.com");
  * // → [{ type: "dns", value: "app.example.com" }, { type: "dns", value: "www.example.com" }, { type: "ip", value: "10.0.0.7" }]
