@@ -15,7 +15,7 @@
  *
  * Cost on a shared 2-core machine: one root per family and store, CSR keys made once per family and used
  * in both stores, generated RSA leaf keys at 2048 bits (the family rule is about the family, not the size),
- * and never more than two processes at once (support.ts).
+ * and never more than two CLI/OpenSSL processes at once besides the two `serve`s (support.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
