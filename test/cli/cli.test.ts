@@ -44,6 +44,15 @@ describe("caskit CLI", () => {
     expect(run("ca", "show", sub, "--pem").stdout).toMatch(/^-----BEGIN CERTIFICATE-----/);
   });
 
+  it("ca create-sub without --algorithm takes the parent's key spec (an RSA or SM2 parent too)", () => {
+    for (const spec of ["RSA_2048", "SM2_256"]) {
+      const p = run("--json", "ca", "create-root", "--cn", `CLI ${spec} Root`, "--algorithm", spec, "--years", "3").json().Identifier;
+      const s = run("--json", "ca", "create-sub", "--parent", p, "--cn", `CLI ${spec} Sub`, "--years", "1");
+      expect(s.status, s.stderr).toBe(0);
+      expect(run("--json", "ca", "show", s.json().Identifier).json().Certificate.FullAlgorithm).toBe(spec);
+    }
+  });
+
   it("issue server --csr writes cert and chain; OpenSSL verifies them", () => {
     const out = tmp.path("out");
     const r = run("--json", "issue", "server", "--ca", sub, "--csr", csrFile, "--days", "30", "--domain", "www.cli.example.com,10.1.1.1", "--out", out);

@@ -29,7 +29,7 @@ export function register(program: Command): void {
 
   subjectOptions(ca.command("create-sub").description("create a subordinate CA under --parent"), { cnRequired: true })
     .requiredOption("--parent <id>", "identifier of the parent CA")
-    .option("--algorithm <spec>", "key spec; same family as the parent", "ECC_256")
+    .option("--algorithm <spec>", "key spec of the same family as the parent (default: the parent's own spec)")
     .requiredOption("--years <n>", "validity in years (not beyond the parent)", positiveInt)
     .option("--path-len <n>", "basicConstraints pathLenConstraint (default 0)", (v) => Number(v))
     .option("--eku <usage...>", "extended key usages: serverAuth, clientAuth, … or OIDs")
@@ -37,10 +37,12 @@ export function register(program: Command): void {
     .option("--crl-days <n>", "CRL validity in days (1–365)", positiveInt)
     .action((_o, cmd: Command) =>
       withSession(cmd, async (s, out, o) => {
+        // Without --algorithm the parent's own spec: a sub-CA must be of its parent's family anyway.
+        const algorithm = o.algorithm ?? (await s.call("DescribeCACertificate", { Identifier: o.parent })).Certificate.FullAlgorithm;
         const r = await s.call("CreateSubCACertificate", {
           ...caSubject(o),
           ParentIdentifier: o.parent,
-          Algorithm: o.algorithm,
+          Algorithm: algorithm,
           Years: o.years,
           PathLenConstraint: o.pathLen,
           ExtendedKeyUsages: o.eku,
