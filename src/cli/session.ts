@@ -17,6 +17,9 @@ export function dataLocation(g: GlobalOptions): string {
   return /^postgres(ql)?:\/\//.test(d) ? d : resolve(d);
 }
 
+/** The location as it may be shown: a PostgreSQL URL's password masked (it would land in logs and terminals). */
+export const shownLocation = (location: string): string => location.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@/]*@/i, "$1:***@");
+
 export interface Session {
   store: Store;
   ctx: ServiceContext;

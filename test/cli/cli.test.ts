@@ -31,6 +31,24 @@ describe("caskit CLI", () => {
     expect(none.stderr).toContain("no_passphrase");
   });
 
+  it("init on a PostgreSQL URL never prints its password", async () => {
+    const url = process.env.CASKIT_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+    const schema = `caskit_cli_pw_${process.pid}`;
+    const withPassword = `${url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*)(:[^@/]*)?@/, "$1:hunter2secret@")}${url.includes("?") ? "&" : "?"}schema=${schema}`;
+    try {
+      const r = caskit(["--json", "init"], { ...env, CASKIT_DATA: withPassword });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain("hunter2secret");
+      expect(r.json().data).toContain(":***@");
+    } finally {
+      const pg = (await import("pg")).default;
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    }
+  });
+
   it("ca create-root, create-sub, list and show (--json)", () => {
     const r = run("--json", "ca", "create-root", "--cn", "CLI Root", "--org", "caskit", "--years", "10");
     expect(r.status).toBe(0);

@@ -1,6 +1,6 @@
 /** `caskit init`: creates the data file (or schema), checks the master passphrase. One of the two commands that may create a store (docs/cli.md). */
 import type { Command } from "commander";
-import { dataLocation } from "../session.js";
+import { dataLocation, shownLocation } from "../session.js";
 import { withSession } from "./shared.js";
 
 export function register(program: Command): void {
@@ -10,7 +10,8 @@ export function register(program: Command): void {
     .action((_o, cmd: Command) =>
       withSession(cmd, async (s, out, o) => {
         const counts = await s.store.counts();
-        out.result({ data: dataLocation(o), kind: s.store.kind, counts }, () => `store ready: ${dataLocation(o)} (${s.store.kind}); ${counts.cas} CAs, ${counts.certificates} certificates`);
+        const data = shownLocation(dataLocation(o));
+        out.result({ data, kind: s.store.kind, counts }, () => `store ready: ${data} (${s.store.kind}); ${counts.cas} CAs, ${counts.certificates} certificates`);
       }, { create: true }),
     );
 }
