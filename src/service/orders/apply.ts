@@ -71,6 +71,10 @@ async function apply(ctx: ServiceContext, tx: StoreTx, a: Application): Promise<
   // The CA must exist before quota is taken, so a misconfigured product costs nothing.
   const ca = await orderCa(tx, product.code);
   if (a.csr && a.csr.keyFamily !== ca.family) throw invalid("Csr", `${product.code} is issued by a ${ca.family} CA; the CSR's key is ${a.csr.keyFamily}`);
+  // Quota first in the answer (the atomic take below settles races), then the applicant's details.
+  const pkg = await tx.packages.get(ctx.tenantId, product.code);
+  if (!pkg) throw notFoundPackage(product.code);
+  if (pkg.usedCount >= pkg.totalCount) throw notRemainCount(product.code);
   const latest = await tx.contacts.latest(ctx.tenantId);
   const contact = {
     name: a.contact.Username ?? latest?.name,
