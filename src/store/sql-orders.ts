@@ -157,11 +157,11 @@ export function orderRepos(c: SqlConn, vault: KeyVault): OrderRepos {
       },
       async latest(tenantId) {
         const [r] = await c.all("SELECT * FROM contacts WHERE tenant_id = ? ORDER BY id DESC LIMIT 1", [tenantId]);
-        return r ? { id: num(r.id), tenantId: r.tenant_id as string, name: r.name as string, phone: r.phone as string, email: r.email as string, createdAt: date(r.created_at) } : null;
+        return r ? toContact(r) : null;
       },
       async list(tenantId) {
         const rows = await c.all("SELECT * FROM contacts WHERE tenant_id = ? ORDER BY id", [tenantId]);
-        return rows.map((r) => ({ id: num(r.id), tenantId: r.tenant_id as string, name: r.name as string, phone: r.phone as string, email: r.email as string, createdAt: date(r.created_at) }));
+        return rows.map(toContact);
       },
     },
     companies: {
@@ -255,6 +255,10 @@ export function orderRepos(c: SqlConn, vault: KeyVault): OrderRepos {
       },
     },
   };
+
+  function toContact(r: Row) {
+    return { id: num(r.id), tenantId: r.tenant_id as string, name: r.name as string, phone: r.phone as string, email: r.email as string, createdAt: date(r.created_at) };
+  }
 
   function toCompany(r: Row) {
     return {

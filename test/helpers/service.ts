@@ -1,6 +1,6 @@
 /** A service context over a fresh SQLite store in a temp dir. */
 import { join } from "node:path";
-import { DEFAULT_TENANT, type ServiceContext, call } from "../../src/service/index.js";
+import { DEFAULT_TENANT, type ServiceContext, ServiceError, call } from "../../src/service/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { tempDir } from "./openssl.js";
 
@@ -22,3 +22,14 @@ export async function sqliteContext(over: Partial<ServiceContext> = {}) {
 
 export const ROOT_PARAMS = { CommonName: "Svc Root", Organization: "caskit", OrganizationUnit: "Tests", Locality: "Hangzhou", State: "Zhejiang", CountryCode: "CN", Algorithm: "ECC_256", Years: 10 };
 export const SUB_PARAMS = { CommonName: "Svc Sub", Organization: "caskit", OrganizationUnit: "Tests", Locality: "Hangzhou", State: "Zhejiang", Algorithm: "ECC_256", Years: 5, EnableCrl: "1", CrlDay: 3 };
+
+/** The ServiceError a call is refused with; fails the test when the call is accepted. */
+export async function refusal(p: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ServiceError) return e;
+    throw e;
+  }
+  throw new Error("accepted");
+}

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { createCsr } from "../../src/csr/index.js";
 import { tlv, utf8String } from "../../src/internal/der.js";
-import { CAS_ERROR_TABLE, ServiceError } from "../../src/service/index.js";
+import { CAS_ERROR_TABLE } from "../../src/service/index.js";
 import * as B from "../helpers/csr-builder.js";
 import { openssl } from "../helpers/openssl.js";
-import { ROOT_PARAMS, SUB_PARAMS, sqliteContext } from "../helpers/service.js";
+import { ROOT_PARAMS, SUB_PARAMS, refusal, sqliteContext } from "../helpers/service.js";
 
 const YEAR = 365 * 86_400_000;
 let offset = 0; // the service clock, moved by the tests
@@ -38,15 +38,6 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-async function refusal(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ServiceError) return e;
-    throw e;
-  }
-  throw new Error("accepted");
-}
 const stored = async () => (await s.call("ListClientCertificate", { ShowSize: 1 })).TotalCount as number;
 /** The CAS code and status of a refusal, and that nothing was stored. */
 async function refused(action: string, params: Record<string, unknown>) {

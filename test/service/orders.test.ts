@@ -10,10 +10,10 @@ import { generateKeyPair } from "../../src/crypto/keys.js";
 import { createCsr } from "../../src/csr/index.js";
 import type { DcvChallenge, DcvResult, DcvValidator } from "../../src/dcv/types.js";
 import { toPem } from "../../src/internal/pem.js";
-import { ServiceError, call, currentCrl } from "../../src/service/index.js";
+import { call, currentCrl } from "../../src/service/index.js";
 import { validatePendingOrders } from "../../src/service/orders/index.js";
 import { openssl } from "../helpers/openssl.js";
-import { ROOT_PARAMS, SUB_PARAMS, sqliteContext } from "../helpers/service.js";
+import { ROOT_PARAMS, SUB_PARAMS, refusal, sqliteContext } from "../helpers/service.js";
 
 let clock = new Date();
 let s: Awaited<ReturnType<typeof sqliteContext>>;
@@ -31,15 +31,6 @@ const validator: DcvValidator = {
 };
 const pass = () => validatePendingOrders(s.ctx.store, s.ctx.config, validator, () => clock, { backoffMs: 1000 });
 
-async function refusal(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ServiceError) return e;
-    throw e;
-  }
-  throw new Error("accepted");
-}
 
 const CONTACT = { Username: "Tom", Phone: "13900000000", Email: "tom@example.test" };
 const pkg = async (ProductCode = "digicert-free-1-free") => s.call("DescribePackageState", { ProductCode });

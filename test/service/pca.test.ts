@@ -2,10 +2,10 @@ import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCsr } from "../../src/csr/index.js";
 import { generateKeyPair } from "../../src/crypto/keys.js";
-import { ServiceError, currentCrl } from "../../src/service/index.js";
+import { currentCrl } from "../../src/service/index.js";
 import { toPem } from "../../src/internal/pem.js";
 import { openssl } from "../helpers/openssl.js";
-import { ROOT_PARAMS, SUB_PARAMS, sqliteContext } from "../helpers/service.js";
+import { ROOT_PARAMS, SUB_PARAMS, refusal, sqliteContext } from "../helpers/service.js";
 
 let s: Awaited<ReturnType<typeof sqliteContext>>;
 let rootId = "";
@@ -19,15 +19,6 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-async function refusal(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ServiceError) return e;
-    throw e;
-  }
-  throw new Error("accepted");
-}
 
 describe("CA actions", () => {
   it("CreateRootCACertificate / CreateSubCACertificate / DescribeCACertificate with SDK types", async () => {

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { createCsr } from "../../src/csr/index.js";
 import { toPem } from "../../src/internal/pem.js";
-import { ServiceError, currentCrl } from "../../src/service/index.js";
+import { currentCrl } from "../../src/service/index.js";
 import { crlFailureLog, refreshAllCrls } from "../../src/service/crl.js";
 import { openssl } from "../helpers/openssl.js";
-import { ROOT_PARAMS, SUB_PARAMS, sqliteContext } from "../helpers/service.js";
+import { ROOT_PARAMS, SUB_PARAMS, refusal, sqliteContext } from "../helpers/service.js";
 
 let clock = new Date();
 let s: Awaited<ReturnType<typeof sqliteContext>>;
@@ -27,15 +27,6 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-async function refusal(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ServiceError) return e;
-    throw e;
-  }
-  throw new Error("accepted");
-}
 
 const pemOf = async (id: string) => (await s.call("DescribeCACertificate", { Identifier: id })).Certificate.X509Certificate as string;
 const crlOf = (caId: string) => s.ctx.store.transaction(async (tx) => currentCrl(s.ctx, tx, (await tx.cas.get("default", caId))!));
