@@ -33,7 +33,7 @@ export interface SubjectParams {
   locality?: string;
 }
 
-/** What an accepted CSR reports (CSR-POLICY.md "What an accepted request reports"). */
+/** What an accepted CSR reports (docs/csr-policy.md "What an accepted request reports"). */
 export interface CsrFacts {
   keyAlgorithm: "RSA" | "EC" | "SM2";
   /** The key's family in CAS terms (RSA, ECC, SM2), for matching against the issuer. */

@@ -11,7 +11,7 @@ describe("the public barrel", () => {
   });
 });
 
-describe("boundaries (STYLE.md §5)", () => {
+describe("boundaries", () => {
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap((f) => {
       const p = join(dir, f);

@@ -60,7 +60,7 @@ function authority(
 /**
  * Maps CAS ExtendedKeyUsages names (`any`, `serverAuth`, `clientAuth`, `codeSigning`,
  * `emailProtection`, `timeStamping`, `OCSPSigning`) or dotted OIDs to OIDs; anything else is
- * ProfileError `invalid_extension` (CAS-API.md §6.2).
+ * ProfileError `invalid_extension` (docs/cas-api.md).
  * @example
  * resolveEkus(["serverAuth", "1.3.6.1.4.1.311.10.3.12"]); // ["1.3.6.1.5.5.7.3.1", "1.3.6.1.4.1.311.10.3.12"]
  */
@@ -74,7 +74,7 @@ export function resolveEkus(names: readonly string[]): string[] {
 }
 
 /**
- * Creates a self-signed root CA (CAS CreateRootCACertificate, CAS-API.md §6.1): basicConstraints
+ * Creates a self-signed root CA (CAS CreateRootCACertificate, docs/cas-api.md): basicConstraints
  * critical CA:TRUE without a pathLen (a root is the trust anchor, which RFC 5280 §6.1 keeps out of
  * the certification path it validates, so its own pathLen would constrain nothing there; depth is
  * set on each subordinate instead), keyUsage critical keyCertSign + cRLSign +
@@ -109,7 +109,7 @@ export async function createRootCa(params: CreateCaParams): Promise<CertificateA
 
 /**
  * Creates a subordinate CA signed by `parent` (a root or another subordinate; CAS
- * CreateSubCACertificate, CAS-API.md §6.2). `pathLen` defaults to 0 and must fit under the parent's;
+ * CreateSubCACertificate, docs/cas-api.md). `pathLen` defaults to 0 and must fit under the parent's;
  * the key's family must be the parent's (KeyError `family_mismatch`); it never outlives its parent
  * (ValidityError `beyond_issuer` — an error, never a silent clamp), and a parent outside its own
  * validity signs nothing (IssueError `issuer_expired` / `issuer_not_yet_valid`).

@@ -30,7 +30,7 @@ export interface CertificateAuthority {
 }
 
 /**
- * Parameters of `createRootCa` (CAS CreateRootCACertificate, CAS-API.md §6.1). Give
+ * Parameters of `createRootCa` (CAS CreateRootCACertificate, docs/cas-api.md). Give
  * `algorithm` to generate a key, or `key` to certify an existing one.
  */
 export interface CreateCaParams {
@@ -48,7 +48,7 @@ export interface CreateCaParams {
   random?: RandomSource;
 }
 
-/** Parameters of `createSubCa` (CAS CreateSubCACertificate, CAS-API.md §6.2). */
+/** Parameters of `createSubCa` (CAS CreateSubCACertificate, docs/cas-api.md). */
 export interface CreateSubCaParams extends CreateCaParams {
   /** basicConstraints pathLenConstraint; defaults to 0 (may issue only leaves). */
   pathLen?: number;

@@ -56,7 +56,7 @@ export const SIGNATURE_ALGORITHMS_BY_OID: ReadonlyMap<string, SignatureAlgorithm
 );
 
 /**
- * Signature algorithms that caskit recognises only to refuse by name (CSR-POLICY.md "Signature":
+ * Signature algorithms that caskit recognises only to refuse by name (docs/csr-policy.md "Signature":
  * SHA-1, MD5, RSASSA-PSS and friends are `unsupported_signature`).
  */
 export const REFUSED_SIGNATURE_ALGORITHMS: ReadonlyMap<string, string> = new Map([
@@ -107,7 +107,7 @@ export interface KeySpec {
   readonly bits: number;
   /** Set for ECC and SM2. */
   readonly curve?: CurveInfo;
-  /** The signature this key makes when it signs certificates and CRLs (DESIGN.md "Rules that matter"). */
+  /** The signature this key makes when it signs certificates and CRLs (docs/architecture.md "Rules that matter"). */
   readonly signature: SignatureAlgorithm;
   /** CAS refuses nothing here; caskit refuses RSA_1024 unless asked (see module doc). */
   readonly legacy: boolean;

@@ -10,7 +10,7 @@ import { sm2Signer } from "./sm2.js";
 
 export interface Signer {
   readonly spec: KeySpec;
-  /** The signature algorithm this signer produces (follows the key, DESIGN.md). */
+  /** The signature algorithm this signer produces (follows the key, docs/architecture.md). */
   readonly signatureAlgorithm: SignatureAlgorithm;
   /** SubjectPublicKeyInfo DER of the signing key. */
   readonly spki: Uint8Array;

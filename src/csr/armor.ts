@@ -1,5 +1,5 @@
 /**
- * From raw input to exactly one DER request (CSR-POLICY.md "Input"): the size limit first, PEM or DER
+ * From raw input to exactly one DER request (docs/csr-policy.md "Input"): the size limit first, PEM or DER
  * told apart by the bytes (never a file name), PEM read leniently around the block and strictly inside.
  */
 import { CsrError } from "../errors.js";

@@ -1,7 +1,7 @@
 /**
  * A strict, bounded DER reader for untrusted input. asn1js and the schema libraries accept BER
  * (indefinite and non-minimal lengths), so a request that "verifies" could still be encoded two ways;
- * CSR-POLICY.md wants strict DER everywhere, so every TLV is read here first.
+ * docs/csr-policy.md wants strict DER everywhere, so every TLV is read here first.
  *
  * Rules enforced: single-byte tags (no high-tag-number form: X.509 never uses it), definite lengths
  * only, minimal length octets, children exactly filling their parent, depth ≤ MAX_DEPTH. Work is linear

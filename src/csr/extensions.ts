@@ -1,6 +1,6 @@
 /**
  * The request's attributes: only extensionRequest (PKCS#9) is read, and in it only the SAN extension
- * (CSR-POLICY.md "Ignored": everything else is the CA profile's business).
+ * (docs/csr-policy.md "Ignored": everything else is the CA profile's business).
  */
 import { CsrError } from "../errors.js";
 import { type Tlv, contents, expectConstructed, readDer, readOid } from "./der-reader.js";

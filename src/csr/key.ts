@@ -1,4 +1,4 @@
-/** Public key rules of CSR-POLICY.md "Public key". */
+/** Public key rules of docs/csr-policy.md "Public key". */
 import type { JsonWebKey } from "node:crypto";
 import { CURVES_BY_OID, type CurveInfo, OID } from "../crypto/algorithms.js";
 import { modulusBits } from "../crypto/keys.js";

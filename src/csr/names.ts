@@ -1,5 +1,5 @@
 /**
- * Name rules shared by the CSR policy and by issuance (CSR-POLICY.md "Names"): host names, wildcards
+ * Name rules shared by the CSR policy and by issuance (docs/csr-policy.md "Names"): host names, wildcards
  * and IP addresses. Pure functions, no I/O.
  */
 import { isIPv4, isIPv6 } from "node:net";
@@ -21,7 +21,7 @@ export const HOST_NAME_RULES = {
 } as const;
 
 /**
- * Why `name` is not a host name (CSR-POLICY.md "Names"), or null when it is one: LDH labels of 1–63
+ * Why `name` is not a host name (docs/csr-policy.md "Names"), or null when it is one: LDH labels of 1–63
  * characters, at least two labels, at most 253 characters, no trailing dot, no leading/trailing
  * hyphen, last label not all-numeric; ASCII only (A-labels such as `xn--…` pass, U-labels do not).
  * With `allowWildcard` (default true), also `*.` followed by at least two such labels — `*.com`,
@@ -69,7 +69,7 @@ export function isValidHostName(name: string, options: { allowWildcard?: boolean
 }
 
 /**
- * The server-profile name rule, for a CN and every name a server certificate carries (CSR-POLICY.md
+ * The server-profile name rule, for a CN and every name a server certificate carries (docs/csr-policy.md
  * "Names"): a host name, a wildcard or an IPv4/IPv6 address. Returns the rule broken, or null.
  * Client certificates name people and devices; this rule is not theirs.
  * @example

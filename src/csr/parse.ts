@@ -19,7 +19,7 @@ export interface ParseCsrOptions {
   /** Input size limit in bytes, checked before anything is parsed. Defaults to 65,536. */
   maxBytes?: number;
   /**
-   * `"server"` (default): CSR-POLICY.md exactly — a CN or a DNS/IP SAN must be present, and the CN must
+   * `"server"` (default): docs/csr-policy.md exactly — a CN or a DNS/IP SAN must be present, and the CN must
    * be a host name, wildcard or IP address. `"client"`: a client certificate names a person or a
    * device, so the CN is any text that passes the subject rules (`Alice Smith`), and a request with no
    * name at all is left to issuance (the request parameters may give one). Every other check is the same.

@@ -1,4 +1,4 @@
-/** Subject rules of CSR-POLICY.md "Subject", and reading a Name into attributes. */
+/** Subject rules of docs/csr-policy.md "Subject", and reading a Name into attributes. */
 import { CsrError } from "../errors.js";
 import type { NameAttribute, SubjectParams } from "../types.js";
 import { type Tlv, contents, expectConstructed, oidExcerpt, readOid } from "./der-reader.js";

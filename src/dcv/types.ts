@@ -1,6 +1,6 @@
 /**
  * The domain-control validation (DCV) contract: what a certificate order asks to be checked, and the
- * verdict. The order workflow of CAS API 2020-04-07 (CAS-API.md §7) codes against these names only.
+ * verdict. The order workflow of CAS API 2020-04-07 (docs/cas-api.md) codes against these names only.
  * @module caskit/dcv
  */
 

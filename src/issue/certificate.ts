@@ -46,13 +46,13 @@ export function signTbs(tbs: Uint8Array, signer: Signer): Uint8Array {
 export const certificatePem = (der: Uint8Array): string => toPem("CERTIFICATE", der);
 
 /**
- * CAS `Identifier`/`Md5`: lowercase hex MD5 of the DER (CAS-API.md §0 finding 9).
+ * CAS `Identifier`/`Md5`: lowercase hex MD5 of the DER (docs/cas-api.md finding 9).
  * @example
  * md5Hex(leaf.certificateDer) === leaf.identifier; // true
  */
 export const md5Hex = (der: Uint8Array): string => hash("md5", der, "hex");
 /**
- * CAS `Sha2`: lowercase hex SHA-256 of the DER (CAS-API.md §4.1).
+ * CAS `Sha2`: lowercase hex SHA-256 of the DER (docs/cas-api.md).
  * @example
  * const sha2 = sha256Hex(leaf.certificateDer);
  */

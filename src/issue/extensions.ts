@@ -16,7 +16,7 @@ export const EXT = {
   authorityInfoAccess: "1.3.6.1.5.5.7.1.1",
 } as const;
 
-/** CAS ExtendedKeyUsages names (CAS-API.md §6.2) → OIDs (RFC 5280 §4.2.1.12). */
+/** CAS ExtendedKeyUsages names (docs/cas-api.md) → OIDs (RFC 5280 §4.2.1.12). */
 export const EKU_OIDS: Readonly<Record<string, string>> = {
   any: "2.5.29.37.0",
   serverAuth: "1.3.6.1.5.5.7.3.1",

@@ -1,5 +1,5 @@
 /**
- * caskit issuance: server and client certificates from a subordinate CA (CAS-API.md §6.3–§6.7).
+ * caskit issuance: server and client certificates from a subordinate CA (docs/cas-api.md–§6.7).
  * `Issuer.prepare(ca)` once per CA, then `serverFromCsr` / `server` / `clientFromCsr` / `client`.
  * Does not store, publish or revoke anything: the service layer and src/revoke do.
  * @module caskit/issue

@@ -2,7 +2,7 @@
  * `Issuer.prepare(ca)` does all per-issuer work once — issuer name, AKI, signer, the constant
  * extensions of each profile, the chain PEM — so that issuing a leaf is: serial, validity, subject,
  * SANs, one signature. Mirrors CAS CreateServerCertificate[WithCsr] / CreateClientCertificate[WithCsr]
- * (CAS-API.md §4.3, §6.3–6.6).
+ * (docs/cas-api.md, §6.3–6.6).
  */
 import type { KeySpecName } from "../crypto/algorithms.js";
 import { type KeyPair, generateKeyPair } from "../crypto/keys.js";
@@ -53,20 +53,20 @@ interface CommonParams extends ValidityParams {
   enableCrl?: boolean;
 }
 
-/** Parameters of {@link Issuer.serverFromCsr} (CAS CreateServerCertificateWithCsr, CAS-API.md §6.4). */
+/** Parameters of {@link Issuer.serverFromCsr} (CAS CreateServerCertificateWithCsr, docs/cas-api.md). */
 export interface ServerFromCsrParams extends CommonParams {
   /** Extra SANs: DNS names and IP addresses, comma-separated or as a list (CAS Domain). */
   domain?: string | string[];
 }
 
-/** Parameters of {@link Issuer.server} (CAS CreateServerCertificate, CAS-API.md §6.3). */
+/** Parameters of {@link Issuer.server} (CAS CreateServerCertificate, docs/cas-api.md). */
 export interface ServerParams extends ServerFromCsrParams {
   commonName: string;
   /** CAS key spec of the key to generate; its family must be the CA's. */
   algorithm: KeySpecName | string;
 }
 
-/** Parameters of {@link Issuer.clientFromCsr} (CAS CreateClientCertificateWithCsr, CAS-API.md §6.6). */
+/** Parameters of {@link Issuer.clientFromCsr} (CAS CreateClientCertificateWithCsr, docs/cas-api.md). */
 export interface ClientFromCsrParams extends CommonParams {
   /** CAS SanType: 1 e-mail, 6 URI. */
   sanType?: 1 | 6;
@@ -76,7 +76,7 @@ export interface ClientFromCsrParams extends CommonParams {
   commonName?: string;
 }
 
-/** Parameters of {@link Issuer.client} (CAS CreateClientCertificate, CAS-API.md §6.5). */
+/** Parameters of {@link Issuer.client} (CAS CreateClientCertificate, docs/cas-api.md). */
 export interface ClientParams extends ClientFromCsrParams {
   algorithm: KeySpecName | string;
 }
@@ -131,7 +131,7 @@ interface CheckedSans {
 export type CustomKeyUsage = "digitalSignature" | "nonRepudiation" | "keyEncipherment" | "dataEncipherment" | "keyAgreement";
 export type CustomCritical = "KeyUsage" | "ExtendedKeyUsages" | "SubjectAlternativeNames";
 
-/** CreateCustomCertificate (CAS-API.md §6.7): a leaf with the caller's subject, key usages, EKUs and SANs. */
+/** CreateCustomCertificate (docs/cas-api.md): a leaf with the caller's subject, key usages, EKUs and SANs. */
 export interface CustomFromCsrParams extends ValidityParams {
   /** Subject fields; each given one overrides the CSR's (commonName too). */
   subject?: SubjectParams;
@@ -205,7 +205,7 @@ export class Issuer {
 
   /**
    * Prepares a subordinate CA for issuing. A root is refused (IssueError `root_cannot_issue_leaf`,
-   * CAS-API.md §6.3: only sub-CAs issue leaves); a base URL that is not http(s) is ProfileError
+   * docs/cas-api.md: only sub-CAs issue leaves); a base URL that is not http(s) is ProfileError
    * `invalid_url`.
    * @example
    * const issuer = Issuer.prepare(subCa, { aiaBaseUrl: "http://pki.example.com", now: () => fixedDate });
@@ -319,7 +319,7 @@ export class Issuer {
 
   /**
    * CN from the request; O/OU/C/ST/L from the overrides, else the CSR; ST and L else the CA's
-   * (CAS-API.md §4.3). Only the chosen values are checked: an override replaces the CSR's field.
+   * (docs/cas-api.md). Only the chosen values are checked: an override replaces the CSR's field.
    */
   #subject(cn: string | undefined, overrides: SubjectOverrides | undefined, fromCsr: SubjectParams): SubjectParams {
     const o = overrides ?? {};
@@ -463,7 +463,7 @@ class SanCollector implements CheckedSans {
  * {@link serverSans} with the GeneralName contents the writer needs. The server profile's name rule,
  * for a CSR's CN and a request's CommonName alike (issue 14 #10): the CN must be a host name,
  * wildcard or IP (ProfileError `invalid_common_name` — `localhost`, `*`, `a.*.example.com` and
- * `Payments API` are refused, as CSR-POLICY.md refuses them in a CSR), and the certificate must end
+ * `Payments API` are refused, as docs/csr-policy.md refuses them in a CSR), and the certificate must end
  * with at least one SAN (`missing_name`).
  */
 function serverNames(cn: string | undefined, csrSans: CsrFacts["sans"], domain: string | string[] | undefined): CheckedSans {
@@ -507,7 +507,7 @@ function requireClientName(subject: SubjectParams, sans: CheckedSans): void {
  * Server SANs: the CN (which must be a host name, wildcard or IP — `invalid_common_name`), the CSR's
  * own SANs, then each Domain entry — deduplicated case-insensitively in that order; IPs (v4 and v6)
  * become iPAddress entries. A CSR's requested SANs are kept: dropping them would issue something other
- * than what was asked (CSR-POLICY.md "Names"). A bad CSR SAN or Domain entry is ProfileError
+ * than what was asked (docs/csr-policy.md "Names"). A bad CSR SAN or Domain entry is ProfileError
  * `invalid_name` naming it; no name at all is `missing_name`.
  * @example
  * serverSans("app.example.com", [], "WWW.example.com,10.0.0.7,app.example.com");

@@ -66,7 +66,7 @@ export function encodeName(subject: SubjectParams): Uint8Array {
 }
 
 /**
- * "C=..,ST=..,L=..,O=..,OU=..,CN=.." as CAS's SubjectDN shows it (CAS-API.md §4.1).
+ * "C=..,ST=..,L=..,O=..,OU=..,CN=.." as CAS's SubjectDN shows it (docs/cas-api.md).
  * @example
  * subjectDn({ commonName: "api", country: "CN" }); // "C=CN,CN=api"
  */

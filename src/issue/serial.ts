@@ -24,7 +24,7 @@ export function newSerial(random: RandomSource): Uint8Array {
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /**
- * Lowercase hex of a serial's octets as CAS shows SerialNumber (CAS-API.md §4.1), in plain JS: a
+ * Lowercase hex of a serial's octets as CAS shows SerialNumber (docs/cas-api.md), in plain JS: a
  * native Buffer round trip per certificate costs more than the 16 lookups.
  * @example
  * serialHex(Uint8Array.of(0x4a, 0x0b)); // "4a0b"

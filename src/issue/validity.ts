@@ -1,5 +1,5 @@
 /**
- * The CAS validity rules (CAS-API.md §4.3, DESIGN.md): Days wins over Months over Years; otherwise
+ * The CAS validity rules (docs/cas-api.md, docs/architecture.md): Days wins over Months over Years; otherwise
  * BeforeTime and AfterTime (Unix seconds, both or neither); none at all is an error; always inside the
  * issuer's own validity — issuer.notBefore ≤ notBefore < notAfter ≤ issuer.notAfter (an error, never
  * silent clamping) — and only while the issuer itself is valid.
@@ -72,7 +72,7 @@ export function checkIssuerCurrent(context: ValidityContext, what = "the issuing
 }
 
 /**
- * Resolves a leaf's validity period (CAS-API.md §4.3): `days` wins over `months` over `years`; else
+ * Resolves a leaf's validity period (docs/cas-api.md): `days` wins over `months` over `years`; else
  * `beforeTime` + `afterTime` (Unix seconds, both or neither, before < after); none is ValidityError
  * `missing_validity`; non-positive or fractional values `invalid_validity`; a notAfter past the
  * issuer's `beyond_issuer`; a notBefore before the issuer's `before_issuer` (BeforeTime=0 would say

@@ -1,6 +1,6 @@
 /**
  * THE CAS error table: every core and store error code maps to one CAS `Code` and HTTP status here, and
- * nowhere else (STYLE.md §4). The CAS codes follow CAS-API.md §4.4 and §6.21 (PCA business codes are
+ * nowhere else. The CAS codes follow docs/cas-api.md and §6.21 (PCA business codes are
  * unpublished; these are caskit's, in the CAS style).
  */
 import { CaskitError } from "../errors.js";
@@ -69,7 +69,7 @@ export const CAS_ERROR_TABLE: Readonly<typeof TABLE> = TABLE;
 
 /**
  * Errors of the HTTP API itself — authentication, the request's shape, transport limits — before any
- * action runs: CAS `Code` → HTTP status. The Alibaba Cloud common codes (CAS-API.md §4.4) where one
+ * action runs: CAS `Code` → HTTP status. The Alibaba Cloud common codes (docs/cas-api.md) where one
  * exists; the transport ones (400, 405, 408, 413, 415, 431) are caskit's, in the same style. docs/errors.md
  * lists each (test/http/protocol-errors.test.ts checks both ways).
  */

@@ -1,5 +1,5 @@
 /**
- * CAS parameter parsing with zod: every value arrives as a string on the wire (CAS-API.md §2.3), so
+ * CAS parameter parsing with zod: every value arrives as a string on the wire (docs/cas-api.md), so
  * integers and booleans are coerced here, once; a failure names the CAS field (Missing<Field> /
  * Invalid<Field>). An over-long `Csr` is the CSR policy's too_large (InvalidCsr.TooLarge) instead.
  */

@@ -1,5 +1,5 @@
 /**
- * Store records → CAS response shapes, with the JSON types the official SDK casts to (CAS-API.md §4.1,
+ * Store records → CAS response shapes, with the JSON types the official SDK casts to (docs/cas-api.md,
  * §5.4, §6.10–6.17): numbers as numbers, dates in ms, `Sans` as a JSON string.
  */
 import { createHash } from "node:crypto";

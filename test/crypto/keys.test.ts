@@ -26,7 +26,7 @@ describe("keySpec", () => {
   it("refuses unknown names with unsupported_algorithm", () => {
     expect(() => keySpec("ED25519")).toThrow(KeyError);
   });
-  it("signs with the hash that follows the key (DESIGN.md)", () => {
+  it("signs with the hash that follows the key (docs/architecture.md)", () => {
     expect(keySpec("RSA_4096").signature.name).toBe("sha256WithRSAEncryption");
     expect(keySpec("ECC_256").signature.name).toBe("ecdsa-with-SHA256");
     expect(keySpec("ECC_384").signature.name).toBe("ecdsa-with-SHA384");

@@ -88,7 +88,7 @@ describe("subject text rule (issue 14 #11)", () => {
 
 describe("client profile (issue 9 #8)", () => {
   const person = request(B.name(B.cn("Alice Smith")));
-  it("the server profile (default, CSR-POLICY.md) still refuses a person's name as CN", () => {
+  it("the server profile (default, docs/csr-policy.md) still refuses a person's name as CN", () => {
     expect(refusal(person).code).toBe("bad_name");
   });
   it("the client profile accepts it and reports the CN", () => {

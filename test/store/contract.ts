@@ -1,5 +1,5 @@
 /**
- * One contract suite for every Store adapter (STYLE.md §6), run by sqlite.test.ts and postgres.test.ts
+ * One contract suite for every Store adapter, run by sqlite.test.ts and postgres.test.ts
  * against real databases. The adapter gives `open` (with a passphrase) and a few raw views that bypass
  * the store (raw SQL, query plans), which the at-rest and index checks need.
  */

@@ -1,7 +1,7 @@
 /**
  * Authenticating an RPC request: V3 (Authorization: ACS3-HMAC-SHA256 …) or RPC v1 (Signature parameter);
  * the access key from the store; the timestamp window; nonce replay; the signature itself. Each failure
- * is the matching Alibaba Cloud common error (CAS-API.md §4.4).
+ * is the matching Alibaba Cloud common error (docs/cas-api.md).
  */
 import type { Store } from "../../store/port.js";
 import { type ProtocolErrorCode, protocolError } from "../../service/errors.js";

@@ -1,4 +1,4 @@
-/** Response bodies as the SDK reads them: JSON by default, XML on Format=XML (CAS-API.md §2.4–2.5). */
+/** Response bodies as the SDK reads them: JSON by default, XML on Format=XML (docs/cas-api.md–2.5). */
 import { XMLBuilder } from "fast-xml-parser";
 
 const xml = new XMLBuilder({ ignoreAttributes: true, format: false, suppressEmptyNode: false });

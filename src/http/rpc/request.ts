@@ -49,7 +49,7 @@ export function parseQuery(qs: string): Array<[string, string]> {
 export const PROTOCOL_PARAMS = new Set(["Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "SignatureType", "Timestamp", "Signature", "SecurityToken", "RegionId"]);
 
 /**
- * Flat wire keys → nested values (CAS-API.md §2.3): `Name.1`, `Name.2` → an array; `Tags.1.Key` → an array
+ * Flat wire keys → nested values (docs/cas-api.md): `Name.1`, `Name.2` → an array; `Tags.1.Key` → an array
  * of objects; `A.B.C` → nested objects.
  */
 export function unflatten(pairs: Array<[string, string]>): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /**
- * Request signatures of Alibaba Cloud's RPC APIs, as the official SDK computes them (CAS-API.md §3):
+ * Request signatures of Alibaba Cloud's RPC APIs, as the official SDK computes them (docs/cas-api.md):
  * V3 `ACS3-HMAC-SHA256` (the SDK default) and RPC v1 `HMAC-SHA1`. Pure functions over an already
  * parsed request, so the vectors in test/http/fixtures/cas-signature-vectors.json test them directly.
  */
@@ -27,7 +27,7 @@ export interface V3Request {
 
 /**
  * Keys and values percent-encoded, sorted by encoded key (ACS3 specification). The SDK leaves keys
- * unencoded (CAS-API.md §3.1 step 3); for every name of the parameter grammar (request.ts checkParams,
+ * unencoded (docs/cas-api.md step 3); for every name of the parameter grammar (request.ts checkParams,
  * applied before any signature is checked) the two are the same string. Encoding here means a key
  * holding `=` or `&` can never read as two parameters.
  */

@@ -1,4 +1,4 @@
-/** Token buckets per key — the server uses (tenant, action), as CAS limits an account per action: `rate` requests per second, bursts up to `rate` (CAS-API.md §1 QPS). */
+/** Token buckets per key — the server uses (tenant, action), as CAS limits an account per action: `rate` requests per second, bursts up to `rate` (docs/cas-api.md QPS). */
 export class Throttle {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   readonly rate: number;

@@ -1,4 +1,4 @@
-/** CAS 2020-06-30 CA actions (CAS-API.md §6.1, 6.2, 6.10–6.13). */
+/** CAS 2020-06-30 CA actions (docs/cas-api.md, 6.2, 6.10–6.13). */
 import { z } from "zod";
 import { createRootCa, createSubCa } from "../../ca/index.js";
 import { caCertUrl, checkBaseUrl, crlUrl } from "../../issue/urls.js";

@@ -1,4 +1,4 @@
-/** CAS 2020-06-30 leaf certificate actions (CAS-API.md §6.8, 6.9, 6.14–6.18, lifecycle §6.22). */
+/** CAS 2020-06-30 leaf certificate actions (docs/cas-api.md, 6.9, 6.14–6.18, lifecycle §6.22). */
 import { z } from "zod";
 import { exportPrivateKeyPemAsync, importPrivateKey } from "../../crypto/keys.js";
 import type { CertificateRecord, StoreTx } from "../../store/port.js";

@@ -1,5 +1,5 @@
 /**
- * CreateCustomCertificate (CAS-API.md §6.7): issue from a CSR with the caller's validity string, subject,
+ * CreateCustomCertificate (docs/cas-api.md): issue from a CSR with the caller's validity string, subject,
  * key usages, extended key usages, typed SANs, critical flags and optionally serial number
  * (ApiPassthrough, flat style). Subject CustomAttributes are refused (not supported).
  */

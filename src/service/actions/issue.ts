@@ -1,5 +1,5 @@
 /**
- * CAS 2020-06-30 leaf issuance (CAS-API.md §4.3, §6.3–6.6): CreateServerCertificate[WithCsr],
+ * CAS 2020-06-30 leaf issuance (docs/cas-api.md, §6.3–6.6): CreateServerCertificate[WithCsr],
  * CreateClientCertificate[WithCsr]. Each certificate is committed before it is returned.
  */
 import { z } from "zod";
