@@ -22,6 +22,11 @@ export interface ValidationOptions {
   maxBackoffMs?: number;
   /** Lookups run at once. Default 16. */
   concurrency?: number;
+  /**
+   * Issuances (sign + commit) a pass runs at once. Default 1: lookups are waits and may overlap freely,
+   * but each issuance takes the store's writer, which the private-CA actions need too.
+   */
+  issuing?: number;
 }
 
 export interface ValidationReport {
@@ -47,8 +52,30 @@ async function checkOrder(validator: DcvValidator, o: OrderRecord): Promise<DcvR
 
 const ctxFor = (store: Store, config: ServiceConfig, now: () => Date, o: OrderRecord): ServiceContext => ({ store, tenantId: o.tenantId, actor: "validator", now, config });
 
+/** A counting semaphore: at most `n` holders at once. */
+function limiter(n: number) {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+type Limit = ReturnType<typeof limiter>;
+const unlimited: Limit = (fn) => fn();
+
 /** Issues an order that passed (or was left in `process` by a crash); a failure marks it verify_fail. */
-async function issue(store: Store, config: ServiceConfig, now: () => Date, o: OrderRecord): Promise<boolean> {
+async function issue(store: Store, config: ServiceConfig, now: () => Date, o: OrderRecord, limit: Limit): Promise<boolean> {
+  return limit(() => issueNow(store, config, now, o));
+}
+
+async function issueNow(store: Store, config: ServiceConfig, now: () => Date, o: OrderRecord): Promise<boolean> {
   const ctx = ctxFor(store, config, now, o);
   try {
     await store.transaction(async (tx) => {
@@ -69,8 +96,8 @@ async function issue(store: Store, config: ServiceConfig, now: () => Date, o: Or
 }
 
 /** Validates one order now and records the result; returns the order's status afterwards. */
-export async function validateOrder(store: Store, config: ServiceConfig, validator: DcvValidator, now: () => Date, o: OrderRecord, options: ValidationOptions = {}) {
-  if (o.status === "process") return (await issue(store, config, now, o)) ? "certificate" : "verify_fail";
+export async function validateOrder(store: Store, config: ServiceConfig, validator: DcvValidator, now: () => Date, o: OrderRecord, options: ValidationOptions = {}, limit: Limit = unlimited) {
+  if (o.status === "process") return (await issue(store, config, now, o, limit)) ? "certificate" : "verify_fail";
   const result = await checkOrder(validator, o);
   const at = now();
   const next = result.ok ? "process" : at.getTime() >= o.deadline.getTime() ? "verify_fail" : "domain_verify";
@@ -81,7 +108,7 @@ export async function validateOrder(store: Store, config: ServiceConfig, validat
     return ok;
   });
   if (!moved) return "moved";
-  if (next === "process") return (await issue(store, config, now, { ...o, status: "process" })) ? "certificate" : "verify_fail";
+  if (next === "process") return (await issue(store, config, now, { ...o, status: "process" }, limit)) ? "certificate" : "verify_fail";
   return next;
 }
 
@@ -90,10 +117,11 @@ export async function validatePendingOrders(store: Store, config: ServiceConfig,
   const due = await store.read((tx) => tx.orders.due(now(), options.batch ?? 200));
   const report: ValidationReport = { checked: due.length, issued: [], failed: [], pending: [] };
   let next = 0;
+  const limit = limiter(options.issuing ?? 1);
   const worker = async () => {
     for (let i = next++; i < due.length; i = next++) {
       const o = due[i] as OrderRecord;
-      const status = await validateOrder(store, config, validator, now, o, options);
+      const status = await validateOrder(store, config, validator, now, o, options, limit);
       if (status === "certificate") report.issued.push(o.id);
       else if (status === "verify_fail") report.failed.push(o.id);
       else if (status === "domain_verify") report.pending.push(o.id);
