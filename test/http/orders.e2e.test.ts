@@ -81,7 +81,8 @@ beforeAll(async () => {
   const sub = cli(["ca", "create-sub", "--parent", root.Identifier, "--cn", "Orders Issuing CA", "--algorithm", "RSA_2048", "--years", "5"]);
   rootPem = root.Certificate;
   subPem = sub.Certificate;
-  for (const code of ["digicert-free-1-free", "geotrust-dv-w-starter"]) {
+  cli(["company", "add", "--name", "Example Co", "--country", "CN", "--state", "Zhejiang"]);
+  for (const code of ["digicert-free-1-free", "geotrust-dv-w-starter", "geotrust-ov-1-personal"]) {
     cli(["product", "map", code, "--ca", sub.Identifier]);
     cli(["package", "grant", code, "--count", "5"]);
   }
@@ -152,9 +153,29 @@ describe("orders through the official @alicloud/cas20200407 client, validated fo
     expect([gone.code, gone.statusCode]).toEqual(["NotFoundOrder", 404]);
   });
 
+  it("OV with five names: every name validated, the company profile in the subject", async () => {
+    const names = Array.from({ length: 5 }, (_, i) => `n${i}.ov.example.test`);
+    const created = await client.createCertificateForPackageRequest(new $Cas.CreateCertificateForPackageRequestRequest({ productCode: "geotrust-ov-1-personal", domain: names.join(","), companyName: "Example Co" }));
+    const orderId = created.body?.orderId as number;
+    const challenge = await stateOf(orderId);
+    expect(challenge.domain).toBe(names.join(","));
+    for (const n of names.slice(0, 4)) records.txt[`_dnsauth.${n}`] = [challenge.recordValue as string];
+    await republish();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await stateOf(orderId)).type).toBe("domain_verify"); // the fifth name is not proven yet
+    records.txt[`_dnsauth.${names[4]}`] = [challenge.recordValue as string];
+    await republish();
+    const done = await settled(orderId);
+    expect(done.type).toBe("certificate");
+    expect(verifies(done.certificate as string).ok).toBe(true);
+    const text = openssl(["x509", "-noout", "-subject", "-ext", "subjectAltName"], { input: done.certificate as string }).stdout;
+    expect(text).toMatch(/O = Example Co/);
+    for (const n of names) expect(text).toContain(`DNS:${n}`);
+  });
+
   it("ListUserCertificateOrder with the SDK's types; revoking an issued order (CancelCertificateForPackageRequest)", async () => {
     const list = (await client.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ status: "ISSUED" }))).body;
-    expect(list?.totalCount).toBe(3);
+    expect(list?.totalCount).toBe(4);
     const first = list?.certificateOrderList?.[0];
     expect(typeof first?.orderId).toBe("number");
     expect(first?.status).toBe("ISSUED");
