@@ -26,6 +26,7 @@ const onlyArg = args.find((a) => a.startsWith("--only="))?.slice("--only=".lengt
 const names = onlyArg ? onlyArg.split(",") : Object.keys(SUITES);
 
 const rows: BenchRow[] = [];
+const failed: string[] = [];
 for (const name of names) {
   const suite = SUITES[name];
   if (!suite) {
@@ -33,6 +34,14 @@ for (const name of names) {
     process.exit(2);
   }
   if (!json) console.error(`running ${name} …`);
-  rows.push(...(await suite()));
+  // One failing suite is that suite's failure: the others still run and their rows are still printed.
+  try {
+    rows.push(...(await suite()));
+  } catch (e) {
+    failed.push(name);
+    console.error(`suite ${name} failed: ${(e as Error)?.stack ?? e}`);
+    rows.push({ name: `${name}: FAILED (${String((e as Error)?.message ?? e).slice(0, 80)})`, unit: "-", value: Number.NaN, ceilingName: "-", ceilingValue: Number.NaN, ratio: Number.NaN });
+  }
 }
 console.log(json ? JSON.stringify(rows, null, 2) : formatTable(rows));
+if (failed.length) process.exitCode = 1;
