@@ -19,10 +19,9 @@ import { crlIsFresh, currentCrl } from "../service/crl.js";
 import { type ProtocolErrorCode, ServiceError, notFound, protocolError, toServiceError } from "../service/errors.js";
 import { runAction } from "../service/run.js";
 import type { Store } from "../store/port.js";
-import { NonceCache, authenticate } from "./rpc/auth.js";
+import { NonceCache, ThrottledError, authenticate } from "./rpc/auth.js";
 import { render } from "./rpc/render.js";
 import { checkParams, parseQuery, unflatten } from "./rpc/request.js";
-import { Throttle } from "./rpc/throttle.js";
 
 export interface AppOptions {
   store: Store;
@@ -104,7 +103,6 @@ export function buildApp(o: AppOptions): FastifyInstance {
   const now = o.now ?? (() => new Date());
   const window = o.timestampWindowSec ?? 900;
   const nonces = new NonceCache(Math.max(window, 900) * 2 * 1000);
-  const throttle = new Throttle(o.throttlePerSecond ?? 10);
   const app = Fastify({
     // One line per request, ours (onResponse below): fastify's "incoming request"/"request completed"
     // lines are off, and its default request serializer would print the URL, whose query holds v1
@@ -230,19 +228,18 @@ export function buildApp(o: AppOptions): FastifyInstance {
         const auth = await authenticate(
           o.store,
           { method: req.method, path: rawUrl.slice(0, qIndex < 0 ? undefined : qIndex), query, form, headers: req.headers, body },
-          { timestampWindowSec: window, now },
+          // CAS limits an account (tenant) per action, whichever of its access keys calls: counted in the store.
+          { timestampWindowSec: window, now, throttlePerSecond: o.throttlePerSecond ?? 10 },
           nonces,
-        );
+        ).catch((e: unknown) => {
+          if (!(e instanceof ThrottledError)) throw e;
+          reply.header("x-acs-retry-after", String(e.retryAfterMs));
+          throw protocolError("Throttling.User", e.message);
+        });
         f.action = auth.action;
         f.tenant = auth.tenantId;
         const a = actionFor(auth.version, auth.action, { pcaUnder20200407: o.pcaUnder20200407 });
         if (!a) throw protocolError("InvalidApi.NotFound", `Specified api is not found (${auth.action.slice(0, 64)}, ${auth.version.slice(0, 16)}).`);
-        // CAS limits an account (tenant) per action, whichever of its access keys calls.
-        const wait = throttle.take(`${auth.tenantId}\u0000${auth.action}`, now().getTime());
-        if (wait > 0) {
-          reply.header("x-acs-retry-after", String(wait));
-          throw protocolError("Throttling.User", "Request was denied due to user flow control.");
-        }
         const ctx: ServiceContext = { store: o.store, tenantId: auth.tenantId, actor: auth.accessKeyId, now, config: o.config };
         const result = (await runAction(ctx, a, unflatten(all))) as Record<string, unknown>;
         const out = render(format, `${auth.action}Response`, { RequestId: requestId, ...result });

@@ -18,6 +18,8 @@ export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
   host?: string;
   port?: number;
   config: ServiceConfig;
+  /** Run the scheduled jobs (CRL refresh, nonce sweep, order validation) in this process. Default true; in a cluster, worker 0 runs them. */
+  jobs?: boolean;
   /** Called once listening, with the bound address. */
   onListen?: (address: { host: string; port: number }) => void;
   /** Domain validation of certificate orders: the validator, and seconds between passes. None: orders wait for `caskit order validate`. */
@@ -27,11 +29,15 @@ export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
 const NONCE_SWEEP_MS = 60_000;
 const NONCE_SWEEP_BATCH = 1_000;
 
-/** Deletes every nonce expired at `now`, a batch per transaction (writers wait at most one batch). Returns how many. */
+/**
+ * Deletes every nonce expired at `now`, and throttle windows older than a minute, a batch per
+ * transaction (writers wait at most one batch). Returns how many rows.
+ */
 export async function sweepExpiredNonces(store: Store, now: Date): Promise<number> {
   let total = 0;
+  const oldWindow = Math.floor(now.getTime() / 1000) - 60;
   for (;;) {
-    const n = await store.transaction((tx) => tx.nonces.sweep(now, NONCE_SWEEP_BATCH));
+    const n = await store.transaction(async (tx) => (await tx.nonces.sweep(now, NONCE_SWEEP_BATCH)) + (await tx.throttle.sweep(oldWindow, NONCE_SWEEP_BATCH)));
     total += n;
     if (n < NONCE_SWEEP_BATCH) return total;
   }
@@ -72,7 +78,7 @@ export async function serve(options: ServeOptions): Promise<() => Promise<void>>
   const now = options.now ?? (() => new Date());
   const log = (what: string) => (e: unknown) => app.log.error({ err: (e as Error).message }, `${what} failed`);
   const crlFailures = crlFailureLog(app.log);
-  const jobs = [
+  const jobs = options.jobs === false ? [] : [
     // CRLs: refreshed at start and on a schedule, so none reaches nextUpdate while caskit runs.
     periodic((options.crlIntervalSec ?? 60) * 1000, () => refreshAllCrls(store, options.config, now, crlFailures).catch(log("crl refresh"))),
     // Nonces: expired ones deleted in batches (each its own short transaction), never on a request's path.

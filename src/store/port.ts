@@ -277,6 +277,14 @@ export interface NonceRepo {
   sweep(now: Date, limit: number): Promise<number>;
 }
 
+/** Request counts per tenant, action and one-second window: the throttle every process shares. */
+export interface ThrottleRepo {
+  /** Counts one request in the window (Unix second) and returns the window's count so far, this one included. */
+  hit(tenantId: string, action: string, windowStart: number): Promise<number>;
+  /** Deletes up to `limit` windows that started before `beforeWindow`; returns how many. */
+  sweep(beforeWindow: number, limit: number): Promise<number>;
+}
+
 /** The repositories, bound to one open transaction. Valid only inside the `transaction` callback. */
 export interface StoreTx extends OrderRepos {
   tenants: TenantRepo;
@@ -286,6 +294,7 @@ export interface StoreTx extends OrderRepos {
   crls: CrlRepo;
   audit: AuditRepo;
   nonces: NonceRepo;
+  throttle: ThrottleRepo;
 }
 
 /**

@@ -527,6 +527,21 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         }));
       },
     },
+    throttle: {
+      async hit(tenantId, action, windowStart) {
+        const [r] = await c.all(
+          "INSERT INTO throttle_windows (tenant_id, action, window_start, hits) VALUES (?, ?, ?, 1) ON CONFLICT (tenant_id, action, window_start) DO UPDATE SET hits = throttle_windows.hits + 1 RETURNING hits",
+          [tenantId, action, windowStart],
+        );
+        return num(r?.hits);
+      },
+      async sweep(beforeWindow, limit) {
+        return c.run(
+          "DELETE FROM throttle_windows WHERE (tenant_id, action, window_start) IN (SELECT tenant_id, action, window_start FROM throttle_windows WHERE window_start < ? LIMIT ?)",
+          [beforeWindow, limit],
+        );
+      },
+    },
     nonces: {
       async claim(accessKeyId, nonce, now, expiresAt) {
         // A row left behind by a nonce that has expired (not swept yet) is taken over; a live one is not.

@@ -1,7 +1,8 @@
 /** `caskit serve` (the CAS API over HTTP) and `caskit accesskey create|list|disable`. */
 import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
-import { serve } from "../../http/server.js";
+import { availableParallelism } from "node:os";
+import { serveWorkers } from "../../http/cluster.js";
 import { DEFAULT_TENANT } from "../../service/context.js";
 import { CliError, EXIT } from "../output.js";
 import { dataLocation } from "../session.js";
@@ -15,10 +16,11 @@ export function register(program: Command): void {
     .option("--host <addr>", "bind address", "127.0.0.1")
     .option("--port <n>", "port (0 = any free port)", (v) => Number(v), 8080)
     .option("--timestamp-window <s>", "allowed clock skew of signed requests in seconds (0 = unchecked)", (v) => Number(v), 900)
-    .option("--throttle <n>", "requests per second per tenant per action, as CAS counts (0 = unlimited); raise it for batches over HTTP, e.g. --throttle 500", (v) => Number(v), 10)
+    .option("--throttle <n>", "requests per second per tenant per action, as CAS counts, across every worker and instance on the store (0 = unlimited); raise it for batches over HTTP, e.g. --throttle 500", (v) => Number(v), 10)
     .option("--crl-days <n>", "default CRL validity in days", positiveInt, 7)
     .option("--crl-interval <s>", "seconds between scheduled CRL refreshes (0 = none)", (v) => Number(v), 60)
     .option("--quiet", "no request logs")
+    .option("--workers <n>", "processes serving the port (default: the number of cores; 1 = this process only)", positiveInt, availableParallelism())
     .option("--dcv-interval <s>", "seconds between passes of the domain validator over pending certificate orders (0 = none)", (v) => Number(v), 10)
     .option("--dcv-backoff <s>", "wait after an order's first failed look, doubled after each (up to an hour)", positiveInt, 15)
     .option("--order-validation-window <s>", "how long an order's domain validation may take before it fails", positiveInt, 3 * 86_400);
@@ -26,7 +28,8 @@ export function register(program: Command): void {
     const o = cmd.optsWithGlobals();
     const port = Number.isInteger(o.port) && o.port >= 0 && o.port < 65536 ? o.port : Number.NaN;
     if (Number.isNaN(port)) throw new CliError("InvalidPort", "--port must be 0–65535", EXIT.usage);
-    await serve({
+    const workers: number = o.workers;
+    await serveWorkers({
       data: dataLocation(o),
       host: o.host,
       port,
@@ -41,8 +44,8 @@ export function register(program: Command): void {
         orderValidationWindowSec: o.orderValidationWindow,
       },
       dcv: o.dcvInterval > 0 ? { validator: validatorFrom(o), intervalSec: o.dcvInterval, backoffSec: o.dcvBackoff } : undefined,
-      onListen: ({ host, port: p }) => process.stdout.write(`caskit listening on http://${host}:${p}\n`),
-    });
+      onListen: ({ host, port: p }) => process.stdout.write(`caskit listening on http://${host}:${p}${workers > 1 ? ` (${workers} workers)` : ""}\n`),
+    }, workers);
   });
 
   const ak = program.command("accesskey").description("access keys for the HTTP API (one tenant each)");

@@ -29,6 +29,17 @@ export interface AuthOptions {
   /** Allowed clock skew in seconds; 0 disables the check (tests with fixed timestamps). Default 900. */
   timestampWindowSec: number;
   now: () => Date;
+  /** Requests per second per tenant and action, counted in the store (every worker and instance); 0 = none. */
+  throttlePerSecond?: number;
+}
+
+/** Throttling.User, with the milliseconds until the next window opens (the x-acs-retry-after header). */
+export class ThrottledError extends Error {
+  readonly retryAfterMs: number;
+  constructor(retryAfterMs: number) {
+    super("Request was denied due to user flow control.");
+    this.retryAfterMs = retryAfterMs;
+  }
 }
 
 const err = (code: ProtocolErrorCode, message: string) => protocolError(code, message);
@@ -140,7 +151,16 @@ export async function authenticate(store: Store, req: AuthInput, opts: AuthOptio
   const used = () => err("SignatureNonceUsed", "Specified signature nonce was used already.");
   if (!nonces.take(`${accessKeyId}:${nonce}`, now)) throw used();
   const fresh = nonce;
-  const claimed = await store.transaction((tx) => tx.nonces.claim(accessKeyId, fresh, new Date(now), new Date(now + nonces.ttlMs)));
+  // The throttle is counted in the same transaction, so a request refused by it leaves neither a count
+  // nor a used nonce behind (the rollback takes both back).
+  const limit = opts.throttlePerSecond ?? 0;
+  const tenantId = key.tenantId;
+  const act = action;
+  const claimed = await store.transaction(async (tx) => {
+    if (!(await tx.nonces.claim(accessKeyId, fresh, new Date(now), new Date(now + nonces.ttlMs)))) return false;
+    if (limit > 0 && (await tx.throttle.hit(tenantId, act, Math.floor(now / 1000))) > limit) throw new ThrottledError(1000 - (now % 1000));
+    return true;
+  });
   if (!claimed) throw used();
   return { accessKeyId, tenantId: key.tenantId, action, version, scheme };
 }

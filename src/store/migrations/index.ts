@@ -12,6 +12,7 @@ import { sql as pg0004 } from "./postgres/0004-covering-revoked-index.js";
 import { sql as pg0005 } from "./postgres/0005-revocation-integrity.js";
 import { sql as pg0006 } from "./postgres/0006-nonces.js";
 import { sql as pg0007 } from "./postgres/0007-orders.js";
+import { sql as pg0008 } from "./postgres/0008-throttle.js";
 import { sql as sqlite0001 } from "./sqlite/0001-init.js";
 import { sql as sqlite0002 } from "./sqlite/0002-indexes.js";
 import { sql as sqlite0003 } from "./sqlite/0003-partial-revoked-indexes.js";
@@ -19,6 +20,7 @@ import { sql as sqlite0004 } from "./sqlite/0004-covering-revoked-index.js";
 import { sql as sqlite0005 } from "./sqlite/0005-revocation-integrity.js";
 import { sql as sqlite0006 } from "./sqlite/0006-nonces.js";
 import { sql as sqlite0007 } from "./sqlite/0007-orders.js";
+import { sql as sqlite0008 } from "./sqlite/0008-throttle.js";
 
 /** The SQL dialects the store speaks. */
 export type Dialect = "sqlite" | "postgres";
@@ -40,6 +42,7 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 5, name: "revocation-integrity", sql: sqlite0005 },
     { version: 6, name: "nonces", sql: sqlite0006 },
     { version: 7, name: "orders", sql: sqlite0007 },
+    { version: 8, name: "throttle", sql: sqlite0008 },
   ],
   postgres: [
     { version: 1, name: "init", sql: pg0001 },
@@ -49,6 +52,7 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 5, name: "revocation-integrity", sql: pg0005 },
     { version: 6, name: "nonces", sql: pg0006 },
     { version: 7, name: "orders", sql: pg0007 },
+    { version: 8, name: "throttle", sql: pg0008 },
   ],
 };
 
