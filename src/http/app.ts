@@ -19,7 +19,7 @@ import { crlIsFresh, currentCrl } from "../service/crl.js";
 import { type ProtocolErrorCode, ServiceError, notFound, protocolError, toServiceError } from "../service/errors.js";
 import { runAction } from "../service/run.js";
 import type { Store } from "../store/port.js";
-import { NonceCache, ThrottledError, authenticate } from "./rpc/auth.js";
+import { AccessKeyCache, NonceCache, ThrottledError, authenticate } from "./rpc/auth.js";
 import { render } from "./rpc/render.js";
 import { checkParams, parseQuery, unflatten } from "./rpc/request.js";
 
@@ -30,6 +30,8 @@ export interface AppOptions {
   timestampWindowSec?: number;
   /** Requests per second per tenant (account) per action, as CAS counts them (0 = unlimited). Default 10. */
   throttlePerSecond?: number;
+  /** How long an access key read from the store is trusted (a disabled key stops working within it). Default 5000 ms; 0 reads it every time. */
+  accessKeyCacheMs?: number;
   /** Accept the private-CA actions under Version 2020-04-07 too (a caskit leniency). Default true. */
   pcaUnder20200407?: boolean;
   logger?: boolean | object;
@@ -103,6 +105,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
   const now = o.now ?? (() => new Date());
   const window = o.timestampWindowSec ?? 900;
   const nonces = new NonceCache(Math.max(window, 900) * 2 * 1000);
+  const keys = new AccessKeyCache(o.accessKeyCacheMs ?? 5_000);
   const app = Fastify({
     // One line per request, ours (onResponse below): fastify's "incoming request"/"request completed"
     // lines are off, and its default request serializer would print the URL, whose query holds v1
@@ -231,6 +234,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
           // CAS limits an account (tenant) per action, whichever of its access keys calls: counted in the store.
           { timestampWindowSec: window, now, throttlePerSecond: o.throttlePerSecond ?? 10 },
           nonces,
+          keys,
         ).catch((e: unknown) => {
           if (!(e instanceof ThrottledError)) throw e;
           reply.header("x-acs-retry-after", String(e.retryAfterMs));

@@ -170,6 +170,22 @@ describe("the official SDKs against caskit serve", () => {
     expect((await sdkError(call("DescribeCACertificateCount", {}, { id: created.AccessKeyId, secret: created.AccessKeySecret }))).code).toBe("InvalidAccessKeyId.Inactive");
   });
 
+  it("a key disabled while in use stops working within the access-key cache's bound (5 s)", async () => {
+    const created = caskit(["--json", "accesskey", "create"], env).json();
+    const key = { id: created.AccessKeyId, secret: created.AccessKeySecret };
+    expect((await call("DescribeCACertificateCount", {}, key)).TotalCount).toBeGreaterThan(0); // now cached
+    caskit(["accesskey", "disable", key.id], env);
+    const start = Date.now();
+    let code = "";
+    while (Date.now() - start < 10_000) {
+      code = await call("DescribeCACertificateCount", {}, key).then(() => "ok", (e: { code: string }) => e.code);
+      if (code !== "ok") break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(code).toBe("InvalidAccessKeyId.Inactive");
+    expect(Date.now() - start).toBeLessThan(5_000 + 1_500);
+  });
+
   it("an error body has Code, Message, RequestId, HostId, Recommend and the status of the table", async () => {
     const e = await sdkError(call("DescribeCACertificate", { Identifier: "nope" }));
     expect(e.code).toBe("NotFoundCACertificate");

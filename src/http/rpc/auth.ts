@@ -3,7 +3,7 @@
  * the access key from the store; the timestamp window; nonce replay; the signature itself. Each failure
  * is the matching Alibaba Cloud common error (docs/cas-api.md).
  */
-import type { Store } from "../../store/port.js";
+import type { AccessKeyRecord, Store } from "../../store/port.js";
 import { type ProtocolErrorCode, protocolError } from "../../service/errors.js";
 import { EMPTY_SHA256, parseV3Authorization, rpcV1Signature, rpcV1StringToSign, sameSignature, v3CanonicalRequest, v3Signature, v3StringToSign } from "./signature.js";
 import { createHash } from "node:crypto";
@@ -80,7 +80,33 @@ export class NonceCache {
   }
 }
 
-export async function authenticate(store: Store, req: AuthInput, opts: AuthOptions, nonces: NonceCache): Promise<Authenticated> {
+/**
+ * Access keys as read from the store, kept for `ttlMs` (default 5 s): reading and decrypting the
+ * secret was a store read and an AES-GCM open on every request. The bound is the promise: a key
+ * disabled (or deleted) stops working in every process within `ttlMs`. Only found keys are kept.
+ */
+export class AccessKeyCache {
+  readonly #keys = new Map<string, { key: AccessKeyRecord; until: number }>();
+  readonly ttlMs: number;
+  readonly #max: number;
+  constructor(ttlMs = 5_000, max = 10_000) {
+    this.ttlMs = ttlMs;
+    this.#max = max;
+  }
+  async get(store: Store, id: string, nowMs: number): Promise<AccessKeyRecord | null> {
+    const hit = this.#keys.get(id);
+    if (hit && hit.until > nowMs) return hit.key;
+    const key = await store.read((tx) => tx.accessKeys.get(id));
+    this.#keys.delete(id);
+    if (key) {
+      if (this.#keys.size >= this.#max) this.#keys.delete(this.#keys.keys().next().value as string);
+      this.#keys.set(id, { key, until: nowMs + this.ttlMs });
+    }
+    return key;
+  }
+}
+
+export async function authenticate(store: Store, req: AuthInput, opts: AuthOptions, nonces: NonceCache, keys: AccessKeyCache = new AccessKeyCache(0)): Promise<Authenticated> {
   const authz = header(req.headers, "authorization");
   const params = new Map([...req.form, ...req.query]);
   let scheme: "v3" | "v1";
@@ -131,7 +157,7 @@ export async function authenticate(store: Store, req: AuthInput, opts: AuthOptio
     throw err("InvalidTimeStamp.Expired", `Specified time stamp or date value is expired (more than ${opts.timestampWindowSec} s from server time).`);
   }
 
-  const key = await store.read((tx) => tx.accessKeys.get(accessKeyId));
+  const key = await keys.get(store, accessKeyId, now);
   if (!key) throw err("InvalidAccessKeyId.NotFound", "Specified access key is not found.");
   if (key.status !== "enabled") throw err("InvalidAccessKeyId.Inactive", "Specified access key is disabled.");
 
