@@ -105,7 +105,9 @@ function writeSignedRequests(base: string, n: number, host: string, ak: AccessKe
 
 function startCaskit(env: NodeJS.ProcessEnv, prefix: string[]): Promise<{ child: ChildProcess; port: number }> {
   const prof = process.env.CASKIT_BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CASKIT_BENCH_PROF}`] : [];
-  const child = spawnPlaced(prefix, [process.execPath, ...prof, BIN, "serve", "--port", "0", "--throttle", "0", "--quiet"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  // One worker, like cfssl's one pinned core (CASKIT_BENCH_WORKERS to try more; a CPU profile needs one).
+  const workers = process.env.CASKIT_BENCH_WORKERS ?? "1";
+  const child = spawnPlaced(prefix, [process.execPath, ...prof, BIN, "serve", "--port", "0", "--throttle", "0", "--quiet", "--workers", workers], { env, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (d: Buffer) => {
