@@ -22,3 +22,4 @@ export * from "./csr/index.js";
 export * from "./ca/index.js";
 export * from "./issue/index.js";
 export * from "./revoke/index.js";
+export * from "./lint/index.js";

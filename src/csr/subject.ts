@@ -29,10 +29,10 @@ const latin1 = new TextDecoder("latin1");
 const utf16be = new TextDecoder("utf-16be", { fatal: true });
 
 /** String tags allowed for a CN (policy: UTF8String, PrintableString, TeletexString with ASCII, BMPString). */
-const CN_TAGS = new Set([0x0c, 0x13, 0x14, 0x1e]);
+export const CN_TAGS: ReadonlySet<number> = new Set([0x0c, 0x13, 0x14, 0x1e]);
 
-/** Decodes a directory string; null when the bytes do not fit the declared type. */
-function decodeString(tag: number, b: Uint8Array): string | null {
+/** Decodes a directory string; null when the bytes do not fit the declared type (also used by src/lint). */
+export function decodeString(tag: number, b: Uint8Array): string | null {
   try {
     switch (tag) {
       case 0x0c: // UTF8String

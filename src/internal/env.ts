@@ -26,3 +26,8 @@ export const systemRandom: RandomSource = (n) => {
 export function systemNow(): Date {
   return new Date();
 }
+
+/** A monotonic clock in milliseconds, for work budgets (the linter's time bound), never for dates. */
+export function monotonicMs(): number {
+  return performance.now();
+}

@@ -34,6 +34,8 @@ export interface LintReport {
   findings: Finding[];
   /** Counts by severity, for summaries and exit codes. */
   counts: Record<Severity, number>;
+  /** The length of the DER that findings' locations index (a PEM input's decoded body); 0 when none was decoded. */
+  derLength: number;
 }
 
 export interface LintOptions {

@@ -1,0 +1,12 @@
+/**
+ * Loads every rule family (each module registers its rules). Add one import line per new module:
+ * CSR rules are csr-*.ts, certificate rules cert-*.ts, CRL rules crl-*.ts.
+ */
+import "./csr-input.js";
+import "./csr-key.js";
+import "./csr-signature.js";
+import "./csr-sm2.js";
+import "./csr-subject.js";
+import "./csr-names.js";
+import "./csr-cas.js";
+// certificate rules (cert-*.ts) and CRL rules (crl-*.ts): one line each below
