@@ -10,3 +10,6 @@ import "./csr-subject.js";
 import "./csr-names.js";
 import "./csr-cas.js";
 // certificate rules (cert-*.ts) and CRL rules (crl-*.ts): one line each below
+import "./cert-encoding.js";
+import "./cert-signatures.js";
+import "./cert-keys.js";
