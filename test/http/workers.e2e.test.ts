@@ -4,7 +4,7 @@
  * the account across both, and SIGKILL of a worker under load loses nothing that was answered (the
  * primary starts another worker and the port keeps answering).
  */
-import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../src/crypto/keys.js";
@@ -21,11 +21,20 @@ let server: Served | undefined;
 let subId = "";
 let csr = "";
 
+/** Live child processes of `pid`, from /proc (no `ps` needed). */
 const workersOf = (pid: number) =>
-  execFileSync("ps", ["--ppid", String(pid), "-o", "pid="], { encoding: "utf8" })
-    .split("\n")
-    .map((s) => Number(s.trim()))
-    .filter((n) => n > 0);
+  readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        // stat: "pid (comm) state ppid …" — comm may hold spaces, so split after the last ")".
+        const fields = readFileSync(`/proc/${d}/stat`, "utf8").split(")").pop()?.trim().split(" ") ?? [];
+        return Number(fields[1]) === pid && fields[0] !== "Z";
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 
 beforeAll(async () => {
   assertBuilt();
