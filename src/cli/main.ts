@@ -10,6 +10,7 @@ import * as crl from "./commands/crl.js";
 import * as csr from "./commands/csr.js";
 import * as init from "./commands/init.js";
 import * as issue from "./commands/issue.js";
+import * as lint from "./commands/lint.js";
 import * as orders from "./commands/orders.js";
 import * as serve from "./commands/serve.js";
 import { EXIT, reportError } from "./output.js";
@@ -33,7 +34,7 @@ Exit codes: 0 ok, 1 refused, 2 usage, 3 store unavailable or passphrase, 4 inter
   .exitOverride()
   .showHelpAfterError();
 
-for (const m of [init, ca, issue, cert, crl, csr, orders, serve]) m.register(program);
+for (const m of [init, ca, issue, cert, crl, csr, lint, orders, serve]) m.register(program);
 
 try {
   await program.parseAsync(process.argv);
