@@ -13,3 +13,5 @@ import "./csr-cas.js";
 import "./cert-encoding.js";
 import "./cert-signatures.js";
 import "./cert-keys.js";
+import "./cert-validity.js";
+import "./cert-names.js";
