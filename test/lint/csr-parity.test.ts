@@ -9,35 +9,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCsr } from "../../src/csr/index.js";
-import { CsrError } from "../../src/errors.js";
-import { lintCsr, ruleById } from "../../src/lint/index.js";
 import { CASES, good } from "./cases.js";
-import { locationsInside, pem, request } from "./helpers.js";
-
-/** Asserts parity on one input; returns parseCsr's verdict. */
-export function parity(input: string | Uint8Array): string {
-  let code = "ok";
-  try {
-    parseCsr(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(CsrError);
-    code = (e as CsrError).code;
-  }
-  const start = performance.now();
-  const r = lintCsr(input, { profile: "cas" });
-  expect(performance.now() - start).toBeLessThan(1000);
-  expect(locationsInside(r)).toBe(true);
-  if (typeof input !== "string") expect(r.derLength).toBeLessThanOrEqual(input.length);
-  const errors = r.findings.filter((f) => f.severity === "error");
-  if (code === "ok") {
-    expect(errors.map((f) => `${f.rule}: ${f.message}`)).toEqual([]);
-  } else {
-    const codes = errors.map((f) => ruleById(f.rule)?.csrCode);
-    expect(codes, `parseCsr: ${code}; lint: ${errors.map((f) => f.rule).join(", ")}`).toContain(code);
-  }
-  return code;
-}
+import { parity, pem, request } from "./helpers.js";
 
 const DIR = join(import.meta.dirname, "../../vectors/csr");
 const index: Array<{ file: string; expect: "ok" | { code: string } }> = JSON.parse(readFileSync(join(DIR, "index.json"), "utf8"));

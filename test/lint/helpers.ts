@@ -4,7 +4,10 @@ import { SIGNATURE_ALGORITHMS } from "../../src/crypto/algorithms.js";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { createSigner } from "../../src/crypto/signer.js";
 import { bitString, sequence } from "../../src/internal/der.js";
-import type { LintReport } from "../../src/lint/index.js";
+import { expect } from "vitest";
+import { parseCsr } from "../../src/csr/index.js";
+import { CsrError } from "../../src/errors.js";
+import { type LintReport, lintCsr, ruleById } from "../../src/lint/index.js";
 import * as B from "../helpers/csr-builder.js";
 
 export const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -64,4 +67,28 @@ export const errorsOf = (r: LintReport): string[] => r.findings.filter((f) => f.
 /** Every location lies within the DER the report describes. */
 export function locationsInside(r: LintReport): boolean {
   return r.findings.every((f) => !f.location || (f.location.offset >= 0 && f.location.length >= 0 && f.location.offset + f.location.length <= r.derLength));
+}
+
+/** Asserts parity on one input; returns parseCsr's verdict. */
+export function parity(input: string | Uint8Array): string {
+  let code = "ok";
+  try {
+    parseCsr(input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(CsrError);
+    code = (e as CsrError).code;
+  }
+  const start = performance.now();
+  const r = lintCsr(input, { profile: "cas" });
+  expect(performance.now() - start).toBeLessThan(1000);
+  expect(locationsInside(r)).toBe(true);
+  if (typeof input !== "string") expect(r.derLength).toBeLessThanOrEqual(input.length);
+  const errors = r.findings.filter((f) => f.severity === "error");
+  if (code === "ok") {
+    expect(errors.map((f) => `${f.rule}: ${f.message}`)).toEqual([]);
+  } else {
+    const codes = errors.map((f) => ruleById(f.rule)?.csrCode);
+    expect(codes, `parseCsr: ${code}; lint: ${errors.map((f) => f.rule).join(", ")}`).toContain(code);
+  }
+  return code;
 }
