@@ -14,16 +14,25 @@ export const MAX_X509_BYTES = 8 * 1024 * 1024;
 export type Decoded<T> = { ok: true; value: T } | { ok: false; rule: "input.too_large" | "input.decode"; message: string; derLength: number };
 
 const latin1 = new TextDecoder("latin1");
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
+const BEGIN = /-----BEGIN ([A-Z0-9 ]{1,64})-----/;
 
-/** The first PEM block's label and body, or null when the input is not PEM. */
+/**
+ * The first PEM block's label and body, or null when the input has no BEGIN line. Linear in the input:
+ * only the first BEGIN line is considered, and its END line is found with indexOf (a lazy regex over
+ * many BEGIN lines would be quadratic). A block without its END line, or with a body outside base64,
+ * has an empty body.
+ */
 export function pemBlock(input: string | Uint8Array): { label: string; der: Uint8Array } | null {
   const text = typeof input === "string" ? input : input.length && input[0] === 0x30 ? "" : latin1.decode(input.subarray(0, Math.min(input.length, MAX_X509_BYTES)));
-  const m = PEM_BLOCK.exec(text);
+  const m = BEGIN.exec(text);
   if (!m) return null;
-  const body = (m[2] as string).replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) return { label: m[1] as string, der: new Uint8Array(0) };
-  return { label: m[1] as string, der: new Uint8Array(Buffer.from(body, "base64")) };
+  const label = m[1] as string;
+  const bodyStart = m.index + m[0].length;
+  const end = text.indexOf(`-----END ${label}-----`, bodyStart);
+  if (end < 0) return { label, der: new Uint8Array(0) };
+  const body = text.slice(bodyStart, end).replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) return { label, der: new Uint8Array(0) };
+  return { label, der: new Uint8Array(Buffer.from(body, "base64")) };
 }
 
 /** The DER of a certificate or CRL input: a PEM block with one of `labels`, or bytes starting with a SEQUENCE tag. */

@@ -88,3 +88,15 @@ describe("lint(): what the input is", () => {
     );
   });
 });
+
+describe("lint(): hostile text", () => {
+  it("many BEGIN lines without END lines are read in linear time", () => {
+    const text = "-----BEGIN CERTIFICATE-----\n".repeat(250_000); // ~7 MB
+    for (const f of [lint, lintCertificate, lintCrl]) {
+      const start = performance.now();
+      const r = f(text);
+      expect(performance.now() - start).toBeLessThan(3000);
+      expect(r.counts.error).toBeGreaterThan(0);
+    }
+  });
+});

@@ -218,7 +218,7 @@ export function renderSarif(results: FileResult[], min: Severity): unknown {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "caskit lint", version: packageVersion(), informationUri: "https://github.com/caskit/caskit/blob/main/docs/lint.md", rules: driverRules } },
+        tool: { driver: { name: "caskit lint", version: packageVersion(), rules: driverRules } },
         artifacts,
         results: sarifResults,
         columnKind: "unicodeCodePoints",
