@@ -60,6 +60,9 @@ describe("caskit lint", () => {
     expect(caskit(["lint", t.path("empty")]).status).toBe(2);
     expect(caskit(["lint", "--format", "xml", clean]).status).toBe(2);
     expect(caskit(["lint", "--profile", "mozilla", clean]).status).toBe(2);
+    expect(caskit(["lint", "--now", "yesterday", clean]).stderr).toMatch(/--now "yesterday" is not a date/);
+    expect(caskit(["lint", "--issuer", t.path("none.pem"), clean]).status).toBe(2);
+    expect(caskit(["lint", "-", "-", clean]).status).toBe(2);
     writeFileSync(t.path("bad.json"), JSON.stringify({ name: "x", disable: ["csr.nope.*"], severity: { "csr.key.*": "fatal" } }));
     const bad = caskit(["lint", "--profile", t.path("bad.json"), clean]);
     expect(bad.status).toBe(2);

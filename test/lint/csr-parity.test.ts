@@ -72,6 +72,10 @@ describe("lintCsr ⇔ parseCsr (cas profile)", () => {
       { numRuns: 400 },
     );
   });
+  it("arbitrary text, and text around a good PEM block", () => {
+    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), (t) => void parity(t)), { numRuns: 300 });
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (a, b) => void parity(a + pem(good) + b)), { numRuns: 300 });
+  });
   it("deep nesting is refused quickly", () => {
     const deep = new Uint8Array(10_000);
     for (let i = 0; i < 5000; i++) deep.set([0x30, 0x80], i * 2);
