@@ -25,7 +25,9 @@
  *      }),
  *    ]);
  *    ```
- * 2. New module? Add one `import "./<module>.js";` line to src/lint/rules/index.ts.
+ * 2. New module? Add one `import "./<module>.js";` line to src/lint/rules/index.ts. (Rule modules are
+ *    imported for their side effect, registration: package.json's `sideEffects` lists dist/lint/rules/*.js so
+ *    that bundlers keep them.)
  * 3. `check` returns one `{ message, location? }` per problem (empty array: fine). It must not throw on
  *    any input it can be given (a throw becomes a `lint.rule_failed` finding, so one broken rule never
  *    hides the others), must stay linear in the input, and must never read the clock (use `ctx.now`,
