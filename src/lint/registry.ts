@@ -57,6 +57,8 @@
  *   `extensions` (OID → every occurrence: the parsed `Extension` and its TLV, in order; a repeated OID
  *   has two entries), `issuer?` (`{ der, cert }` when CertificateLintOptions.issuer was given and
  *   decodes). Rules run only when the certificate decodes; otherwise the report holds `input.decode`.
+ *   Decoding and the kind (`certKind`: a CA is root when self-issued, else intermediate; a leaf is client
+ *   when its EKU has clientAuth without serverAuth, else server) are in src/lint/x509.ts.
  * - `CrlContext` (target "crl"): `crl` (@peculiar/asn1-x509 `CertificateList`), `nodes` (tbs, version,
  *   signature, issuer, thisUpdate, nextUpdate, revokedCertificates — each entry's TLV in `revoked` —,
  *   crlExtensions, signatureAlgorithm, signatureValue), `extensions` (as for certificates, the CRL's own),
