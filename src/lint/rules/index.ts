@@ -15,3 +15,5 @@ import "./cert-signatures.js";
 import "./cert-keys.js";
 import "./cert-validity.js";
 import "./cert-names.js";
+import "./cert-san.js";
+import "./cert-extensions.js";
