@@ -43,7 +43,9 @@ export function lintCsr(input: string | Uint8Array, options: LintOptions = {}): 
   const profile = resolveProfile(options.profile, "csr");
   const now = options.now ?? systemNow();
   const { analysis, der, tree, derIssues } = analyzeCsr(input);
-  const ctx: CsrContext = { target: "csr", now, date: now, der, derIssues, tree, csr: analysis };
+  const use = options.csrUse ?? "server";
+  if (use !== "server" && use !== "client") throw new TypeError('lintCsr: csrUse is "server" or "client"');
+  const ctx: CsrContext = { target: "csr", use, now, date: now, der, derIssues, tree, csr: analysis };
   return report("csr", profile.name, runRules(ctx, profile), der.length);
 }
 

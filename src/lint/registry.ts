@@ -99,6 +99,8 @@ interface BaseContext {
 
 export interface CsrContext extends BaseContext {
   target: "csr";
+  /** LintOptions.csrUse: "server" (default) or "client". */
+  use: "server" | "client";
   tree: Tlv | null;
   csr: CsrAnalysis;
 }

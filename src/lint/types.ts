@@ -43,6 +43,12 @@ export interface LintOptions {
   profile?: ProfileName | LintProfile;
   /** "Now", for validity and effective-date rules (BR rules apply by issuance date, as zlint does). Default: the clock. */
   now?: Date;
+  /**
+   * CSRs only: what the request is for, as parseCsr's `profile` option — "server" (default) or "client"
+   * (CreateClientCertificateWithCsr: the CN is any text the subject rules allow, and a request naming
+   * nothing is left to issuance).
+   */
+  csrUse?: "server" | "client";
 }
 
 export interface CertificateLintOptions extends LintOptions {

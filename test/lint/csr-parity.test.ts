@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import * as B from "../helpers/csr-builder.js";
 import { CASES, good } from "./cases.js";
 import { parity, pem, request } from "./helpers.js";
 
@@ -25,6 +26,14 @@ describe("lintCsr ⇔ parseCsr (cas profile)", () => {
 
   it("every hand-made case", () => {
     for (const c of CASES) parity(c.input);
+  });
+
+  it("client requests (csrUse: \"client\" ⇔ parseCsr's client profile): every vector and hand-made case", () => {
+    for (const e of index) parity(new Uint8Array(readFileSync(join(DIR, e.file))), "client");
+    for (const c of CASES) parity(c.input, "client");
+    expect(parity(request({ subject: B.name(B.cn("Alice Smith")), attributes: B.attributes() }), "client")).toBe("ok");
+    expect(parity(request({ subject: B.name(B.country("CN")), attributes: B.attributes() }), "client")).toBe("ok");
+    expect(parity(request({ attributes: B.attributes(B.sanExtension(B.email("a@example.com"))) }), "client")).toBe("bad_name");
   });
 
   const seeds = [good, request({ signer: "rsa" }), request({ signer: "sm2" })];

@@ -70,16 +70,16 @@ export function locationsInside(r: LintReport): boolean {
 }
 
 /** Asserts parity on one input; returns parseCsr's verdict. */
-export function parity(input: string | Uint8Array): string {
+export function parity(input: string | Uint8Array, use: "server" | "client" = "server"): string {
   let code = "ok";
   try {
-    parseCsr(input);
+    parseCsr(input, { profile: use });
   } catch (e) {
     expect(e).toBeInstanceOf(CsrError);
     code = (e as CsrError).code;
   }
   const start = performance.now();
-  const r = lintCsr(input, { profile: "cas" });
+  const r = lintCsr(input, { profile: "cas", csrUse: use });
   expect(performance.now() - start).toBeLessThan(1000);
   expect(locationsInside(r)).toBe(true);
   if (typeof input !== "string") expect(r.derLength).toBeLessThanOrEqual(input.length);

@@ -18,6 +18,7 @@ registerRules([
     citation: ORDERS,
     description: "Certificate orders take RSA ≥ 2048 and ECC keys only; SM2 requests are for the private-CA actions.",
     check: (ctx) => {
+      if (ctx.use === "client") return [];
       const f = ctx.csr.key?.facts;
       return f?.keyAlgorithm === "SM2" ? [at("the certificate-order actions take RSA (2048 bits or more) and ECC keys only; SM2 requests go to CreateServerCertificateWithCsr", ctx.csr.key?.keyLocation)] : [];
     },
@@ -29,6 +30,7 @@ registerRules([
     citation: ORDERS,
     description: "Certificate orders take one to five DNS names, all single or all wildcard, and no IP addresses.",
     check: (ctx) => {
+      if (ctx.use === "client") return [];
       const out = [];
       const list = ctx.csr.names ?? [];
       const cn = cnOf(ctx);

@@ -64,9 +64,9 @@ registerRules([
     profiles: POLICY,
     citation: "CAS CreateServerCertificateWithCsr (MissingCommonName); CABF BR §7.1.2.7.12",
     csrCode: "missing_cn",
-    description: "The request names something: a CN, or a dNSName or iPAddress SAN.",
+    description: "The request names something: a CN, or a dNSName or iPAddress SAN (server requests; a client request's name may come at issuance).",
     check: (ctx) => {
-      if (ctx.csr.names === null || !ctx.csr.subject) return [];
+      if (ctx.use === "client" || ctx.csr.names === null || !ctx.csr.subject) return [];
       if (cnOf(ctx).present || names(ctx).some((n) => n.kind === 2 || n.kind === 7)) return [];
       return [at("the request has no CN and no DNS or IP subjectAltName; add the host name as the CN or a dNSName", ctx.csr.subjectLocation)];
     },
@@ -77,10 +77,10 @@ registerRules([
     profiles: POLICY,
     citation: `${CSR_POLICY} "Names"; CABF BR §7.1.4.3`,
     csrCode: "bad_name",
-    description: "The CN is a host name (LDH labels, at least two, ASCII), a leftmost wildcard, or an IPv4/IPv6 address.",
+    description: "A server request's CN is a host name (LDH labels, at least two, ASCII), a leftmost wildcard, or an IPv4/IPv6 address.",
     check: (ctx) => {
       const cn = cnOf(ctx);
-      const problem = cn.text === null ? null : serverNameProblem(cn.text);
+      const problem = cn.text === null || ctx.use === "client" ? null : serverNameProblem(cn.text);
       return problem ? [at(`the CN ${quoteExcerpt(cn.text as string)} is not a host name, wildcard or IP address: ${problem}`, cn.location)] : [];
     },
   }),
@@ -122,7 +122,14 @@ registerRules([
     check: (ctx) =>
       names(ctx)
         .filter((n) => n.kind !== 2 && n.kind !== 7)
-        .map((n) => at(`subjectAltName entries of type ${GENERAL_NAME[n.kind] ?? n.kind} are refused; a server certificate carries only DNS names and IP addresses`, n.location)),
+        .map((n) =>
+          at(
+            ctx.use === "server"
+              ? `subjectAltName entries of type ${GENERAL_NAME[n.kind] ?? n.kind} are refused; a server certificate carries only DNS names and IP addresses`
+              : `subjectAltName entries of type ${GENERAL_NAME[n.kind] ?? n.kind} are refused in the request; a client certificate's e-mail and URI names come from SanType and SanValue`,
+            n.location,
+          ),
+        ),
   }),
   csrRule({
     id: "csr.name.internal_domain",
