@@ -71,6 +71,7 @@
  *   parity test (test/lint/csr-parity.test.ts) holds `lintCsr(x, { profile: "cas" })` to "an error exactly
  *   when parseCsr throws, and one of the same code". Certificate and CRL rules leave it out.
  * - `LintReport.derLength` (types.ts): the length of the DER that locations index, so a caller can check them.
+ * - `LintOptions.csrUse` (types.ts): "server" (default) or "client", parseCsr's profile; CSR rules read it as `ctx.use`.
  */
 import type { Certificate, CertificateList, Extension } from "@peculiar/asn1-x509";
 import type { CsrErrorCode } from "../errors.js";
