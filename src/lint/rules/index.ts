@@ -17,3 +17,5 @@ import "./cert-validity.js";
 import "./cert-names.js";
 import "./cert-san.js";
 import "./cert-extensions.js";
+import "./crl-structure.js";
+import "./crl-entries.js";
