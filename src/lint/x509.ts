@@ -7,6 +7,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { BasicConstraints, Certificate, CertificateList, ExtendedKeyUsage, Extension, id_ce_basicConstraints, id_ce_extKeyUsage, id_kp_clientAuth, id_kp_serverAuth } from "@peculiar/asn1-x509";
 import type { CertContext, CertNodes, CertTarget, CrlContext, CrlNodes, ExtensionEntry } from "./registry.js";
 import { DerFault, type Tlv, readTolerant } from "./der.js";
+import { readTime } from "./rules/cert-util.js";
 
 /** Certificates and CRLs above this size are not read (a large CRL is a few MB). */
 export const MAX_X509_BYTES = 8 * 1024 * 1024;
@@ -123,6 +124,8 @@ export function decodeCertificate(der: Uint8Array, now: Date): Decoded<Omit<Cert
   } catch {
     // keep now
   }
+  // The time as RFC 5280 reads it (a UTCTime without seconds is still its date; the schema library reads 1899).
+  date = readTime(der, nodes.validity?.children?.[0])?.date ?? date;
   return {
     ok: true,
     value: { target: certKind(cert), now, date, der, derIssues: t.value.issues, tree: t.value.root, cert, nodes, extensions: extensionMap(cert.tbsCertificate.extensions, nodes.extensions) },
@@ -156,6 +159,7 @@ export function decodeCrl(der: Uint8Array, now: Date): Decoded<Omit<CrlContext, 
   } catch {
     // keep now
   }
+  date = readTime(der, nodes.thisUpdate)?.date ?? date;
   return {
     ok: true,
     value: { target: "crl", now, date, der, derIssues: t.value.issues, tree: t.value.root, crl, nodes, extensions: extensionMap(crl.tbsCertList.crlExtensions, nodes.crlExtensions) },

@@ -14,6 +14,8 @@ export const EVERY: ProfileName[] = ["rfc5280", "cabf-br", "cas", "private"];
 export const BR: ProfileName[] = ["cabf-br"];
 export const CASKIT: ProfileName[] = ["cas", "private"];
 export const date = (s: string): Date => new Date(`${s}T00:00:00Z`);
+/** A rule that zlint retires on a date (its IneffectiveDate): true while `ctx.date` is before it. */
+export const before = (ctx: { date: Date }, s: string): boolean => ctx.date.getTime() < date(s).getTime();
 
 const ok: RuleResult[] = [];
 
@@ -56,7 +58,7 @@ registerRules([
     profiles: EVERY,
     citation: "CABF BR §7.1.1",
     zlint: "e_invalid_certificate_version",
-    effective: date("2015-09-28"),
+    effective: date("2015-04-16"),
     description: "The certificate is X.509 v3 (version field 2).",
     check: (ctx) => {
       const v = versionOf(ctx);

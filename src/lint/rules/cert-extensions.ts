@@ -5,7 +5,7 @@
  * extensions — with the criticality each requires.
  */
 import { type CertContext, certRule, registerRules, type RuleResult } from "../registry.js";
-import { ALL, CA, EVERY, LEAF, date } from "./cert-encoding.js";
+import { ALL, CA, EVERY, LEAF, before, date } from "./cert-encoding.js";
 import { certFields } from "./cert-signatures.js";
 import { type Ext, OIDS, TAG, akiKeyId, basicConstraints, bytesOf, ekus, ext, generalNames, hexOf, keyUsage, loc, oidOf, readExt, sameBytes, selfIssued, skiOf, textOf } from "./cert-util.js";
 
@@ -82,15 +82,24 @@ function distributionPoints(ctx: CertContext, oid = OIDS.crlDistributionPoints) 
 }
 
 const isHttp = (s: string) => /^http:\/\//i.test(s);
-const KU_EKU: Record<string, Array<Array<string>>> = {
-  // EKU → key usage sets that are consistent with it (RFC 5280 §4.2.1.12; as zlint applies it).
-  [OIDS.ekuServerAuth]: [["digitalSignature"], ["keyEncipherment"], ["keyAgreement"]],
-  [OIDS.ekuClientAuth]: [["digitalSignature"], ["keyAgreement"]],
+/**
+ * EKU → the exact keyUsage sets consistent with it (RFC 5280 §4.2.1.12 with RFC 5246/8446 for TLS,
+ * RFC 8551 for S/MIME, RFC 3161 and RFC 6960; the same table zlint applies).
+ */
+const KU_EKU: Record<string, string[][]> = {
+  [OIDS.ekuServerAuth]: [["digitalSignature"], ["keyEncipherment"], ["keyAgreement"], ["digitalSignature", "keyEncipherment"], ["digitalSignature", "keyAgreement"]],
+  [OIDS.ekuClientAuth]: [["digitalSignature"], ["keyAgreement"], ["digitalSignature", "keyAgreement"]],
   [OIDS.ekuCodeSigning]: [["digitalSignature"]],
-  [OIDS.ekuEmailProtection]: [["digitalSignature"], ["nonRepudiation"], ["keyEncipherment"], ["keyAgreement"]],
-  [OIDS.ekuTimeStamping]: [["digitalSignature"], ["nonRepudiation"]],
-  [OIDS.ekuOcspSigning]: [["digitalSignature"], ["nonRepudiation"]],
+  [OIDS.ekuEmailProtection]: [
+    ["digitalSignature"], ["nonRepudiation"], ["keyEncipherment"], ["keyAgreement"],
+    ["digitalSignature", "nonRepudiation"], ["digitalSignature", "keyEncipherment"], ["digitalSignature", "keyAgreement"],
+    ["digitalSignature", "nonRepudiation", "keyEncipherment"], ["digitalSignature", "nonRepudiation", "keyAgreement"],
+    ["nonRepudiation", "keyEncipherment"], ["nonRepudiation", "keyAgreement"],
+  ],
+  [OIDS.ekuTimeStamping]: [["digitalSignature"], ["nonRepudiation"], ["digitalSignature", "nonRepudiation"]],
+  [OIDS.ekuOcspSigning]: [["digitalSignature"], ["nonRepudiation"], ["digitalSignature", "nonRepudiation"]],
 };
+const sameSet = (a: Set<string>, b: string[]): boolean => a.size === b.length && b.every((x) => a.has(x));
 
 registerRules([
   // ---------------------------------------------------------------- basicConstraints
@@ -290,7 +299,7 @@ registerRules([
     profiles: EVERY,
     citation: "RFC 5280 §4.2.1.3; CABF BR §7.1.2.10.7",
     zlint: "e_ca_key_usage_missing",
-    effective: date("2002-04-01"),
+    effective: date("1999-01-01"),
     description: "A CA certificate has a keyUsage extension.",
     check: (ctx) => (ext(ctx, OIDS.keyUsage) ? ok : [{ message: "the CA certificate has no keyUsage; add keyUsage critical keyCertSign, cRLSign", location: loc(ctx, ctx.nodes.extensions ?? ctx.nodes.tbs) }]),
   }),
@@ -378,8 +387,17 @@ registerRules([
       const ku = keyUsage(ctx);
       const e = ekus(ctx);
       if (!ku || !e) return ok;
-      const bad = e.filter((o) => KU_EKU[o] && !KU_EKU[o]!.some((set) => set.every((b) => ku.has(b as never))));
-      return bad.length ? [{ message: `extKeyUsage ${bad.join(", ")} is not possible with keyUsage ${[...ku].join(", ") || "(none)"}; add the key usage it needs (e.g. digitalSignature)`, location: loc(ctx, ext(ctx, OIDS.extKeyUsage)?.tlv) }] : ok;
+      const bits = new Set<string>(ku);
+      const fix = "set exactly the key usages the purposes need (TLS client: digitalSignature; TLS server: digitalSignature, plus keyEncipherment for RSA)";
+      if (e.length > 1) {
+        // Several purposes: every bit must serve at least one of them (a purpose zlint does not know lets anything through).
+        if (e.some((o) => !KU_EKU[o])) return ok;
+        const allowed = new Set(e.flatMap((o) => KU_EKU[o]!.flat()));
+        const extra = [...bits].filter((b) => !allowed.has(b));
+        return extra.length ? [{ message: `keyUsage ${extra.join(", ")} serves none of the extended key usages ${e.join(", ")}; ${fix}`, location: loc(ctx, ext(ctx, OIDS.keyUsage)?.tlv) }] : ok;
+      }
+      const bad = e.filter((o) => KU_EKU[o] && !KU_EKU[o]!.some((set) => sameSet(bits, set)));
+      return bad.length ? [{ message: `keyUsage ${[...bits].join(", ") || "(none)"} is not consistent with extKeyUsage ${bad.join(", ")}; ${fix}`, location: loc(ctx, ext(ctx, OIDS.keyUsage)?.tlv) }] : ok;
     },
   }),
   certRule({
@@ -404,7 +422,7 @@ registerRules([
     description: "A subscriber certificate's extKeyUsage has serverAuth or clientAuth.",
     check: (ctx) => {
       const e = ekus(ctx);
-      return e && !e.includes(OIDS.ekuServerAuth) && !e.includes(OIDS.ekuClientAuth) ? [{ message: "extKeyUsage has neither serverAuth nor clientAuth; add serverAuth", location: loc(ctx, ext(ctx, OIDS.extKeyUsage)?.tlv) }] : ok;
+      return before(ctx, "2023-09-15") && e && !e.includes(OIDS.ekuServerAuth) && !e.includes(OIDS.ekuClientAuth) ? [{ message: "extKeyUsage has neither serverAuth nor clientAuth; add serverAuth", location: loc(ctx, ext(ctx, OIDS.extKeyUsage)?.tlv) }] : ok;
     },
   }),
   certRule({
@@ -436,7 +454,7 @@ registerRules([
     check: (ctx) => {
       const e = ekus(ctx);
       const bad = (e ?? []).filter((o) => o !== OIDS.ekuServerAuth && o !== OIDS.ekuClientAuth && o !== OIDS.ekuEmailProtection);
-      return bad.length ? [{ message: `extKeyUsage has ${bad.join(", ")}; subscriber certificates should carry only serverAuth, clientAuth (emailProtection)`, location: loc(ctx, ext(ctx, OIDS.extKeyUsage)?.tlv) }] : ok;
+      return bad.length && before(ctx, "2023-09-15") ? [{ message: `extKeyUsage has ${bad.join(", ")}; subscriber certificates should carry only serverAuth, clientAuth (emailProtection)`, location: loc(ctx, ext(ctx, OIDS.extKeyUsage)?.tlv) }] : ok;
     },
   }),
   certRule({
@@ -623,7 +641,7 @@ registerRules([
       const seen = new Set<string>();
       const out: RuleResult[] = [];
       for (const a of aia(ctx)) {
-        const k = `${a.method}|${a.name?.text}`;
+        const k = `${a.method}|${a.name?.text.toLowerCase()}`;
         if (seen.has(k)) out.push({ message: "an AIA access location is repeated; list each once", location: loc(ctx, a.tlv) });
         seen.add(k);
       }
@@ -936,7 +954,7 @@ registerRules([
   }),
   certRule({
     id: "cert.ca.br_is_ca",
-    targets: CA,
+    targets: ALL,
     severity: "error",
     profiles: ["cabf-br"],
     citation: "CABF BR §7.1.2.1.4, §7.1.2.10.4",

@@ -3,7 +3,7 @@
  * CABF BR §7.1.2.10.2 CA naming, §7.1.4 subject attributes, §7.1.2.7 subscriber subjects).
  */
 import { type CertContext, certRule, registerRules, type RuleResult } from "../registry.js";
-import { ALL, BR, CA, CASKIT, EVERY, LEAF, date } from "./cert-encoding.js";
+import { ALL, BR, CA, CASKIT, EVERY, LEAF, before, date } from "./cert-encoding.js";
 import { type Attr, OIDS, PRINTABLE, TAG, attrsOf, ext, isIpv4Text, loc, looksLikeIpv6, nameAttrs, q, sanNames } from "./cert-util.js";
 
 const ok: RuleResult[] = [];
@@ -85,7 +85,7 @@ function oidText(b: Uint8Array): string {
 }
 
 /** One BR policy-keyed subject rule: with policy `policy`, attribute `attr` must (not) be present. */
-function policySubject(id: string, zlint: string, policy: string, label: string, test: (a: Attr[]) => string | null, effective: string, citation = "CABF BR §7.1.2.7"): ReturnType<typeof certRule> {
+function policySubject(id: string, zlint: string, policy: string, label: string, test: (a: Attr[]) => string | null, effective: string, until?: string, citation = "CABF BR §7.1.2.7"): ReturnType<typeof certRule> {
   return certRule({
     id,
     targets: LEAF,
@@ -94,9 +94,9 @@ function policySubject(id: string, zlint: string, policy: string, label: string,
     citation,
     zlint,
     effective: date(effective),
-    description: `With the ${label} policy (${policy}), the subject follows BR §7.1.2.7.`,
+    description: `With the ${label} policy (${policy}), the subject follows BR §7.1.2.7${until ? ` (for certificates issued before ${until}; later ones fall under the BR 2.0 subject tables)` : ""}.`,
     check: (ctx) => {
-      if (!policies(ctx).includes(policy)) return ok;
+      if (!policies(ctx).includes(policy) || (until && !before(ctx, until))) return ok;
       const why = test(subj(ctx));
       return why ? [{ message: `the certificate asserts the ${label} policy and ${why}`, location: loc(ctx, ctx.nodes.subject) }] : ok;
     },
@@ -375,8 +375,11 @@ registerRules([
     citation: "CABF BR §3.2.2.1",
     zlint: "e_state_or_province_name_must_not_contain_control_characters",
     effective: date("2012-07-01"),
-    description: "stateOrProvinceName holds no control characters.",
-    check: (ctx) => attrsOf(subj(ctx), OIDS.stateOrProvinceName).filter((a) => /[\u0000-\u001f\u007f]/.test(a.text ?? "")).map((a) => ({ message: "subject stateOrProvinceName contains a control character; remove it", location: loc(ctx, a.value) })),
+    description: "stateOrProvinceName and localityName are plain place names: no control characters and none of = : { } ; \" | \\ [ ] (as zlint reads the rule).",
+    check: (ctx) =>
+      [...attrsOf(subj(ctx), OIDS.stateOrProvinceName), ...attrsOf(subj(ctx), OIDS.localityName)]
+        .filter((a) => /[\u0000-\u001f\u007f=:{};"|\\[\]]/.test(a.text ?? ""))
+        .map((a) => ({ message: `subject ${nameOf(a.oid)} ${q(a.text ?? "", 40)} has control characters or metacharacters (= : { } ; " | \\ [ ]); write the plain place name`, location: loc(ctx, a.value) })),
   }),
   certRule({
     id: "cert.subject.multiple_cn",
@@ -421,8 +424,9 @@ registerRules([
     citation: "CABF BR §7.1.4.2.2 (a)",
     zlint: "e_subject_common_name_not_from_san",
     effective: date("2012-07-01"),
-    description: "A server certificate's commonName is one of its subjectAltName entries (case-insensitively).",
+    description: "A server certificate's commonName is one of its subjectAltName entries (case-insensitively; from 2021-08-25 exactly: cert.subject.cn_not_in_san).",
     check: (ctx) => {
+      if (!before(ctx, "2021-08-25")) return ok;
       const names = sanNames(ctx);
       const dns = new Set(names.filter((g) => g.kind === "dns").map((g) => g.text.toLowerCase()));
       const ips = names.filter((g) => g.kind === "ip").map((g) => Buffer.from(g.bytes).toString("hex"));
@@ -444,7 +448,19 @@ registerRules([
     zlint: "n_subject_common_name_included",
     effective: date("2012-07-01"),
     description: "Subscriber certificates need no commonName (deprecated; the SAN carries the names).",
-    check: (ctx) => attrsOf(subj(ctx), OIDS.commonName).slice(0, 1).map((a) => ({ message: "subject commonName is deprecated in subscriber certificates", location: loc(ctx, a.tlv) })),
+    check: (ctx) =>
+      !before(ctx, "2023-09-15") ? [] : attrsOf(subj(ctx), OIDS.commonName).slice(0, 1).map((a) => ({ message: "subject commonName is deprecated in subscriber certificates", location: loc(ctx, a.tlv) })),
+  }),
+  certRule({
+    id: "cert.subject.cn_not_recommended",
+    targets: LEAF,
+    severity: "warning",
+    profiles: BR,
+    citation: "CABF BR §7.1.2.7.2",
+    zlint: "w_subject_common_name_included",
+    effective: date("2023-09-15"),
+    description: "Subscriber certificates issued from 2023-09-15 have no commonName (NOT RECOMMENDED).",
+    check: (ctx) => attrsOf(subj(ctx), OIDS.commonName).slice(0, 1).map((a) => ({ message: "subject commonName is NOT RECOMMENDED in TLS subscriber certificates; the SAN carries the names", location: loc(ctx, a.tlv) })),
   }),
   certRule({
     id: "cert.subject.reserved_ip_cn",
@@ -517,18 +533,18 @@ registerRules([
     check: (ctx) => attrsOf(subj(ctx), OIDS.organizationalUnitName).slice(0, 1).map((a) => ({ message: "the CA certificate's subject has organizationalUnitName; remove it", location: loc(ctx, a.tlv) })),
   }),
   // ---- subjects keyed on the BR policy OIDs
-  policySubject("cert.subject.dv_organization", "e_cab_dv_conflicts_with_org", OIDS.cabfDv, "domain-validated", (a) => (has(a, OIDS.organizationName) ? "the subject has organizationName; remove it" : null), "2012-07-01"),
-  policySubject("cert.subject.dv_locality", "e_cab_dv_conflicts_with_locality", OIDS.cabfDv, "domain-validated", (a) => (has(a, OIDS.localityName) ? "the subject has localityName; remove it" : null), "2012-07-01"),
-  policySubject("cert.subject.dv_province", "e_cab_dv_conflicts_with_province", OIDS.cabfDv, "domain-validated", (a) => (has(a, OIDS.stateOrProvinceName) ? "the subject has stateOrProvinceName; remove it" : null), "2012-07-01"),
-  policySubject("cert.subject.dv_postal", "e_cab_dv_conflicts_with_postal", OIDS.cabfDv, "domain-validated", (a) => (has(a, OIDS.postalCode) ? "the subject has postalCode; remove it" : null), "2012-07-01"),
-  policySubject("cert.subject.dv_street", "e_cab_dv_conflicts_with_street", OIDS.cabfDv, "domain-validated", (a) => (has(a, OIDS.streetAddress) ? "the subject has streetAddress; remove it" : null), "2012-07-01"),
+  policySubject("cert.subject.dv_organization", "e_cab_dv_conflicts_with_org", OIDS.cabfDv, "domain-validated", (a) => (has(a, OIDS.organizationName) ? "the subject has organizationName; remove it" : null), "2012-07-01", "2023-09-15"),
+  policySubject("cert.subject.dv_locality", "e_cab_dv_conflicts_with_locality", OIDS.cabfDv, "domain-validated", (a) => (has(a, OIDS.localityName) ? "the subject has localityName; remove it" : null), "2012-07-01", "2023-09-15"),
+  policySubject("cert.subject.dv_province", "e_cab_dv_conflicts_with_province", OIDS.cabfDv, "domain-validated", (a) => (has(a, OIDS.stateOrProvinceName) ? "the subject has stateOrProvinceName; remove it" : null), "2012-07-01", "2023-09-15"),
+  policySubject("cert.subject.dv_postal", "e_cab_dv_conflicts_with_postal", OIDS.cabfDv, "domain-validated", (a) => (has(a, OIDS.postalCode) ? "the subject has postalCode; remove it" : null), "2012-07-01", "2023-09-15"),
+  policySubject("cert.subject.dv_street", "e_cab_dv_conflicts_with_street", OIDS.cabfDv, "domain-validated", (a) => (has(a, OIDS.streetAddress) ? "the subject has streetAddress; remove it" : null), "2012-07-01", "2023-09-15"),
   policySubject("cert.subject.dv_only_c_cn", "e_cab_dv_subject_invalid_values", OIDS.cabfDv, "domain-validated", (a) => (a.some((x) => x.oid !== OIDS.countryName && x.oid !== OIDS.commonName) ? "the subject has attributes other than countryName and commonName; remove them" : null), "2023-09-15"),
   policySubject("cert.subject.ov_organization", "e_cab_ov_requires_org", OIDS.cabfOv, "organization-validated", (a) => (has(a, OIDS.organizationName) ? null : "the subject lacks organizationName; add it"), "2012-07-01"),
   policySubject("cert.subject.ov_country", "e_cert_policy_ov_requires_country", OIDS.cabfOv, "organization-validated", (a) => (has(a, OIDS.countryName) ? null : "the subject lacks countryName; add it"), "2012-07-01"),
   policySubject("cert.subject.ov_locality_or_province", "e_cert_policy_ov_requires_province_or_locality", OIDS.cabfOv, "organization-validated", (a) => (has(a, OIDS.localityName) || has(a, OIDS.stateOrProvinceName) ? null : "the subject lacks both localityName and stateOrProvinceName; add one"), "2012-07-01"),
   policySubject("cert.subject.iv_country", "e_cert_policy_iv_requires_country", OIDS.cabfIv, "individual-validated", (a) => (has(a, OIDS.countryName) ? null : "the subject lacks countryName; add it"), "2015-09-28"),
   policySubject("cert.subject.iv_locality_or_province", "e_cert_policy_iv_requires_province_or_locality", OIDS.cabfIv, "individual-validated", (a) => (has(a, OIDS.localityName) || has(a, OIDS.stateOrProvinceName) ? null : "the subject lacks both localityName and stateOrProvinceName; add one"), "2015-09-28"),
-  policySubject("cert.subject.iv_personal_name", "e_cab_iv_requires_personal_name", OIDS.cabfIv, "individual-validated", (a) => (has(a, OIDS.organizationName) || (has(a, OIDS.givenName) && has(a, OIDS.surname)) ? null : "the subject has neither organizationName nor givenName and surname; add them"), "2015-09-28"),
+  policySubject("cert.subject.iv_personal_name", "e_cab_iv_requires_personal_name", OIDS.cabfIv, "individual-validated", (a) => (has(a, OIDS.organizationName) || (has(a, OIDS.givenName) && has(a, OIDS.surname)) ? null : "the subject has neither organizationName nor givenName and surname; add them"), "2015-09-28", "2023-09-15"),
 ]);
 
 

@@ -115,7 +115,7 @@ function generalNameRules(w: Which, zl: Partial<Record<string, string>>, profile
       zlint: zl.uriFormat,
       effective: date("2008-05-01"),
       description: `${w.label} URIs have a scheme and a scheme-specific part.`,
-      check: (ctx) => names(ctx, w).filter((g) => g.kind === "uri" && uriParts(g.text)?.rest === "").map((g) => ({ message: `${w.label} URI ${q(g.text)} has nothing after its scheme`, location: loc(ctx, g.tlv) })),
+      check: (ctx) => names(ctx, w).filter((g) => g.kind === "uri" && (uriParts(g.text)?.rest ?? "") === "").map((g) => ({ message: `${w.label} URI ${q(g.text)} has no scheme or nothing after it; write scheme:part (e.g. https://host/path)`, location: loc(ctx, g.tlv) })),
     }),
     certRule({
       ...base,
@@ -180,14 +180,20 @@ const hostLabels = (n: string): string[] => {
   const l = labels(n.endsWith(".") ? n.slice(0, -1) : n);
   return l[0] === "*" ? l.slice(1) : l;
 };
-/** The labels left of the registrable part (public suffix unknown: every label but the last two). */
+/**
+ * How many labels the public suffix has. No public suffix list ships with caskit: a two-letter
+ * country TLD under a common second-level registry (co.uk, com.cn, gov.us, …) counts as two labels.
+ */
+const suffixLabels = (l: string[]): number => (l.length >= 3 && /^[a-z]{2}$/i.test(l[l.length - 1] as string) && /^(co|com|net|org|gov|edu|ac|or|ne|go|mil|ltd|plc|sch|nic|gob|gen|biz|info)$/i.test(l[l.length - 2] as string) ? 2 : 1);
+/** The registrable domain's own label (the "second-level" label above the public suffix). */
 const sld = (n: string): string | undefined => {
   const l = hostLabels(n);
-  return l.length >= 2 ? l[l.length - 2] : undefined;
+  const k = suffixLabels(l);
+  return l.length > k ? l[l.length - 1 - k] : undefined;
 };
 const trd = (n: string): string[] => {
   const l = hostLabels(n);
-  return l.slice(0, Math.max(0, l.length - 2));
+  return l.slice(0, Math.max(0, l.length - 1 - suffixLabels(l)));
 };
 
 const BR_ONLY_KINDS: Array<[GnKind, string, string]> = [

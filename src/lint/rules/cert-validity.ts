@@ -4,7 +4,7 @@
  * and the CA/Browser Forum's maximum validity of TLS server certificates by issuance date.
  */
 import { type CertContext, certRule, registerRules, type RuleResult } from "../registry.js";
-import { ALL, BR, CASKIT, EVERY, LEAF, date } from "./cert-encoding.js";
+import { ALL, BR, CASKIT, EVERY, LEAF, before, date } from "./cert-encoding.js";
 import { certFields } from "./cert-signatures.js";
 import { type TimeValue, ekus, loc, readTime, validity, validitySeconds } from "./cert-util.js";
 
@@ -47,8 +47,7 @@ function maxDays(id: string, zlint: string, days: number, from: string, until: s
     description: `A TLS server certificate issued on or after ${from}${until ? ` and before ${until}` : ""} is valid for at most ${days} days.`,
     check: (ctx) => {
       if (!serverAuth(ctx)) return ok;
-      const nb = validity(ctx).notBefore?.date;
-      if (until && nb && nb.getTime() >= date(until).getTime()) return ok;
+      if (until && !before(ctx, until)) return ok;
       const s = validitySeconds(ctx);
       return s !== null && s > days * 86_400 ? [{ message: `the validity is ${Math.ceil(s / 86_400)} days; a TLS server certificate issued then may be valid for at most ${days} days — shorten notAfter`, location: loc(ctx, ctx.nodes.validity) }] : ok;
     },
@@ -169,10 +168,10 @@ registerRules([
     },
   }),
   maxDays("cert.validity.br_398_days", "e_tls_server_cert_valid_time_longer_than_398_days", 398, "2020-09-01", null, "error", "CABF BR §6.3.2 (Ballot SC31)"),
-  maxDays("cert.validity.br_200_days", "e_server_cert_valid_time_longer_than_200_days", 200, "2026-03-15", null, "error", "CABF BR §6.3.2 (Ballot SC-081)"),
-  maxDays("cert.validity.br_100_days", "e_server_cert_valid_time_longer_than_100_days", 100, "2027-03-15", null, "error", "CABF BR §6.3.2 (Ballot SC-081)"),
+  maxDays("cert.validity.br_200_days", "e_server_cert_valid_time_longer_than_200_days", 200, "2026-03-15", "2027-03-15", "error", "CABF BR §6.3.2 (Ballot SC-081)"),
+  maxDays("cert.validity.br_100_days", "e_server_cert_valid_time_longer_than_100_days", 100, "2027-03-15", "2029-03-15", "error", "CABF BR §6.3.2 (Ballot SC-081)"),
   maxDays("cert.validity.br_47_days", "e_server_cert_valid_time_longer_than_47_days", 47, "2029-03-15", null, "error", "CABF BR §6.3.2 (Ballot SC-081)"),
-  maxDays("cert.validity.br_199_days", "w_server_cert_valid_time_longer_than_199_days", 199, "2026-03-15", null, "warning", "CABF BR §6.3.2 (Ballot SC-081: keep a day's margin)"),
-  maxDays("cert.validity.br_99_days", "w_server_cert_valid_time_longer_than_99_days", 99, "2027-03-15", null, "warning", "CABF BR §6.3.2 (Ballot SC-081: keep a day's margin)"),
+  maxDays("cert.validity.br_199_days", "w_server_cert_valid_time_longer_than_199_days", 199, "2026-03-15", "2027-03-15", "warning", "CABF BR §6.3.2 (Ballot SC-081: keep a day's margin)"),
+  maxDays("cert.validity.br_99_days", "w_server_cert_valid_time_longer_than_99_days", 99, "2027-03-15", "2029-03-15", "warning", "CABF BR §6.3.2 (Ballot SC-081: keep a day's margin)"),
   maxDays("cert.validity.br_46_days", "w_server_cert_valid_time_longer_than_46_days", 46, "2029-03-15", null, "warning", "CABF BR §6.3.2 (Ballot SC-081: keep a day's margin)"),
 ]);
