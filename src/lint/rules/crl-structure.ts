@@ -343,8 +343,8 @@ registerRules([
     severity: "error",
     profiles: EVERY,
     citation: "RFC 5280 §5.2",
-    description: "Every critical CRL extension is one relying parties process (issuingDistributionPoint, deltaCRLIndicator).",
-    check: (ctx) => exts(ctx).filter((e) => e.critical && e.oid !== OIDS.issuingDistributionPoint && e.oid !== OIDS.deltaCrlIndicator).map((e) => ({ message: `CRL extension ${e.oid} is critical; relying parties that do not know it reject the CRL — mark it non-critical`, location: loc(ctx, e.tlv) })),
+    description: "No CRL extension that relying parties may not know is critical (the standard ones have their own criticality rules).",
+    check: (ctx) => exts(ctx).filter((e) => e.critical && !(Object.values(OIDS) as string[]).includes(e.oid)).map((e) => ({ message: `CRL extension ${e.oid} is critical; relying parties that do not know it reject the CRL — mark it non-critical`, location: loc(ctx, e.tlv) })),
   }),
   crlRule({
     id: "crl.extension.br_criticality",
