@@ -438,7 +438,7 @@ registerRules([
       const e = ekus(ctx);
       if (!e) return ok;
       if (!e.includes(OIDS.ekuServerAuth)) return [{ message: "extKeyUsage lacks serverAuth; a TLS subscriber certificate must assert it", location: loc(ctx, ext(ctx, OIDS.extKeyUsage)?.tlv) }];
-      const bad = e.filter((o) => ([OIDS.ekuAny, OIDS.ekuCodeSigning, OIDS.ekuEmailProtection, OIDS.ekuTimeStamping, OIDS.ekuOcspSigning] as string[]).includes(o));
+      const bad = e.filter((o) => ([OIDS.ekuAny, OIDS.ekuCodeSigning, OIDS.ekuEmailProtection, OIDS.ekuTimeStamping, OIDS.ekuOcspSigning, "1.3.6.1.4.1.11129.2.4.4"] as string[]).includes(o));
       return bad.length ? [{ message: `extKeyUsage has ${bad.join(", ")}, which TLS subscriber certificates may not; remove them`, location: loc(ctx, ext(ctx, OIDS.extKeyUsage)?.tlv) }] : ok;
     },
   }),
@@ -678,7 +678,7 @@ registerRules([
     profiles: ["cabf-br"],
     citation: "CABF BR §7.1.2.10.3",
     zlint: "w_sub_ca_aia_missing",
-    effective: date("2020-08-20"),
+    effective: date("2012-07-01"),
     description: "A subordinate CA certificate has authorityInfoAccess.",
     check: (ctx) => (ext(ctx, OIDS.authorityInfoAccess) ? ok : [{ message: "the subordinate CA certificate has no authorityInfoAccess; add id-ad-caIssuers", location: loc(ctx, ctx.nodes.extensions ?? ctx.nodes.tbs) }]),
   }),
@@ -868,13 +868,13 @@ registerRules([
   }),
   certRule({
     id: "cert.policy.br_qualifiers",
-    targets: LEAF,
+    targets: ALL,
     severity: "error",
     profiles: ["cabf-br"],
     citation: "CABF BR §7.1.2.7.9",
     zlint: "e_policy_qualifiers_other_than_cps_not_permitted",
     effective: date("2023-09-15"),
-    description: "Policy qualifiers in subscriber certificates are only id-qt-cps.",
+    description: "Policy qualifiers are only id-qt-cps (subscriber §7.1.2.7.9 and CA §7.1.2.10.5 certificates alike).",
     check: (ctx) => policies(ctx).flatMap((p) => p.qualifiers).filter((qu) => qu.oid !== OIDS.qtCps).map((qu) => ({ message: "a policy qualifier other than id-qt-cps is present; remove it", location: loc(ctx, qu.tlv) })),
   }),
   certRule({
@@ -905,7 +905,6 @@ registerRules([
     severity: "error",
     profiles: ["cabf-br"],
     citation: "CABF BR §7.1.2.7.9",
-    zlint: "e_sub_cert_cert_policy_empty",
     effective: date("2012-07-01"),
     description: "A subscriber certificate's certificatePolicies asserts a CA/B Forum reserved policy.",
     check: (ctx) => {
@@ -963,7 +962,7 @@ registerRules([
     description: "A CA certificate's basicConstraints has cA TRUE.",
     check: (ctx) => {
       const bc = basicConstraints(ctx);
-      return keyUsage(ctx)?.has("keyCertSign") && !bc?.ca ? [{ message: "keyCertSign is set but basicConstraints cA is not TRUE", location: loc(ctx, bc?.ext.tlv ?? ctx.nodes.extensions) }] : ok;
+      return keyUsage(ctx)?.has("keyCertSign") && bc && !bc.ca ? [{ message: "keyCertSign is set but basicConstraints cA is not TRUE", location: loc(ctx, bc?.ext.tlv ?? ctx.nodes.extensions) }] : ok;
     },
   }),
   // ---------------------------------------------------------------- name constraints and policy extensions

@@ -273,6 +273,7 @@ registerRules([
     profiles: EVERY,
     citation: "RFC 5280 §4.1.2.6",
     zlint: "e_subj_email_not_in_san",
+    effective: date("1999-01-01"),
     description: "An e-mail address in the subject also appears as an rfc822Name in the subjectAltName.",
     check: (ctx) => {
       const mails = new Set(sanNames(ctx).filter((g) => g.kind === "rfc822").map((g) => g.text.toLowerCase()));

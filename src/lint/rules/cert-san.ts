@@ -38,6 +38,49 @@ function uriParts(s: string): { scheme: string; rest: string; host: string | nul
 
 const isFqdnOrIp = (h: string): boolean => isIpv4Text(h) || (h.startsWith("[") && h.endsWith("]")) || /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{1,63}\.?$/.test(h);
 
+/** RFC 3492 punycode decoding of one label's part after "xn--"; null when it is not valid punycode. */
+export function punycodeDecode(input: string): string | null {
+  const base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700;
+  let n = 128, i = 0, bias = 72;
+  const d = input.lastIndexOf("-");
+  const out: number[] = [];
+  for (const ch of d > 0 ? input.slice(0, d) : "") {
+    if (ch.charCodeAt(0) >= 0x80) return null;
+    out.push(ch.charCodeAt(0));
+  }
+  let p = d > 0 ? d + 1 : 0;
+  const digit = (c: number) => (c - 48 < 10 ? c - 22 : c - 65 < 26 ? c - 65 : c - 97 < 26 ? c - 97 : base);
+  while (p < input.length) {
+    const oldi = i;
+    let w = 1;
+    for (let k = base; ; k += base) {
+      if (p >= input.length) return null;
+      const dg = digit(input.charCodeAt(p++));
+      if (dg >= base) return null;
+      i += dg * w;
+      if (i > 0x10ffff * 64) return null;
+      const t = k <= bias ? tMin : k >= bias + tMax ? tMax : k - bias;
+      if (dg < t) break;
+      w *= base - t;
+    }
+    const len = out.length + 1;
+    let delta = i - oldi;
+    delta = oldi === 0 ? Math.floor(delta / damp) : delta >> 1;
+    delta += Math.floor(delta / len);
+    let k = 0;
+    while (delta > ((base - tMin) * tMax) >> 1) {
+      delta = Math.floor(delta / (base - tMin));
+      k += base;
+    }
+    bias = k + Math.floor(((base - tMin + 1) * delta) / (delta + skew));
+    n += Math.floor(i / len);
+    i %= len;
+    if (n > 0x10ffff) return null;
+    out.splice(i++, 0, n);
+  }
+  return String.fromCodePoint(...out);
+}
+
 /** rfc822Name: local@domain, no angle brackets or comments, no display name. */
 const mailboxProblem = (s: string): string | null => {
   if (/[<>()]/.test(s) || /\s/.test(s)) return "has a display name, angle brackets, a comment or spaces";
@@ -115,7 +158,7 @@ function generalNameRules(w: Which, zl: Partial<Record<string, string>>, profile
       zlint: zl.uriFormat,
       effective: date("2008-05-01"),
       description: `${w.label} URIs have a scheme and a scheme-specific part.`,
-      check: (ctx) => names(ctx, w).filter((g) => g.kind === "uri" && (uriParts(g.text)?.rest ?? "") === "").map((g) => ({ message: `${w.label} URI ${q(g.text)} has no scheme or nothing after it; write scheme:part (e.g. https://host/path)`, location: loc(ctx, g.tlv) })),
+      check: (ctx) => names(ctx, w).filter((g) => g.kind === "uri" && /^(\/\/)?$/.test(uriParts(g.text)?.rest ?? "")).map((g) => ({ message: `${w.label} URI ${q(g.text)} has no scheme or nothing after it; write scheme:part (e.g. https://host/path)`, location: loc(ctx, g.tlv) })),
     }),
     certRule({
       ...base,
@@ -332,8 +375,8 @@ registerRules([
   dnsRule("cert.san.idn_not_nfc", "e_international_dns_name_not_nfc", EVERY, "error", "RFC 8399 §2.1; RFC 5891", "2018-05-01", "Every xn-- label decodes to Unicode in normalization form C.", (n) =>
     labels(n).some((l) => {
       if (!/^xn--/i.test(l)) return false;
-      const u = domainToUnicode(l);
-      return u !== "" && u.normalize("NFC") !== u;
+      const u = punycodeDecode(l.slice(4));
+      return u !== null && u.normalize("NFC") !== u;
     }) ? "has an xn-- label that is not NFC-normalized; normalize before IDNA encoding" : null,
   ),
   dnsRule("cert.san.arpa", "e_arpa_domain_not_allowed", ["cabf-br"], "error", "CABF BR §4.2.2 (Ballot SC-086)", "2026-03-15", "No dNSName ends in an IP reverse zone (in-addr.arpa, ip6.arpa).", (n) => (/(^|\.)(in-addr|ip6)\.arpa\.?$/i.test(n) ? "is in an IP reverse zone (.arpa), which publicly-trusted certificates may not name" : null)),
