@@ -170,6 +170,9 @@ function main(): void {
     const lintsCovered = new Set(rows.map((r) => r.lint)).size;
     console.log(`zlint lints named by caskit rules: ${rules.size}; with test cases: ${lintsCovered}; test cases compared: ${rows.length} (skipped, configured lints: ${configured})`);
     console.log(`agreement (finding / no finding): ${agreeN}/${rows.length} = ${((100 * agreeN) / Math.max(1, rows.length)).toFixed(1)}%`);
+    const flagged = rows.filter((r) => r.expected !== "pass");
+    const clean = rows.filter((r) => r.expected === "pass");
+    console.log(`  zlint finds a fault: ${flagged.filter((r) => r.agree).length}/${flagged.length} found by caskit; zlint finds none: ${clean.filter((r) => r.agree).length}/${clean.length} clean in caskit too`);
     const perLintAll = new Map<string, boolean>();
     for (const r of rows) perLintAll.set(r.lint, (perLintAll.get(r.lint) ?? true) && r.agree);
     console.log(`lints agreeing on every case: ${[...perLintAll.values()].filter(Boolean).length}/${perLintAll.size}`);
