@@ -181,13 +181,16 @@ export class Issuer {
     this.chainPem = [ca.certificateDer, ...ca.chainDer].map((d) => toPem("CERTIFICATE", d)).join("");
     const rsa = ca.spec.family === "RSA";
     const bc = basicConstraints({ ca: false });
-    // RSA keys may encrypt the TLS pre-master secret; EC and SM2 keys never do (RFC 5480 §3).
-    const ku = keyUsage(rsa ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"]);
+    // A TLS server's RSA key may decrypt the pre-master secret (RSA key exchange); EC and SM2 keys never
+    // do (RFC 5480 §3). A TLS client only signs (CertificateVerify), so client certificates say only that:
+    // keyEncipherment beside clientAuth is an inconsistency linters flag (zlint's KU/EKU table).
+    const serverKu = keyUsage(rsa ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"]);
+    const clientKu = keyUsage(["digitalSignature"]);
     this.#aki = authorityKeyIdentifier(ca.keyIdentifier);
     this.#cdp = options.crlBaseUrl ? crlDistributionPoint(crlUrl(checkBaseUrl(options.crlBaseUrl, "crlBaseUrl"), ca.identifier)) : null;
     this.#aia = options.aiaBaseUrl ? authorityInfoAccess(caCertUrl(checkBaseUrl(options.aiaBaseUrl, "aiaBaseUrl"), ca.identifier)) : null;
-    const server = concat([bc, ku, extKeyUsage([EKU_OIDS.serverAuth as string])]);
-    const client = concat([bc, ku, extKeyUsage([EKU_OIDS.clientAuth as string])]);
+    const server = concat([bc, serverKu, extKeyUsage([EKU_OIDS.serverAuth as string])]);
+    const client = concat([bc, clientKu, extKeyUsage([EKU_OIDS.clientAuth as string])]);
     this.#templates = {
       SERVER: [this.#template(server, false), this.#template(server, true)],
       CLIENT: [this.#template(client, false), this.#template(client, true)],

@@ -59,7 +59,8 @@ const ext = (extnID: string, critical: boolean, value: unknown) =>
 
 export function referenceTbs(p: ReferenceLeaf): Uint8Array {
   const custom = typeof p.profile === "object" ? p.profile : null;
-  const ku = custom ? custom.keyUsage : p.rsa ? X.KeyUsageFlags.digitalSignature | X.KeyUsageFlags.keyEncipherment : X.KeyUsageFlags.digitalSignature;
+  // RSA servers may also encipher (RSA key exchange); clients only sign.
+  const ku = custom ? custom.keyUsage : p.rsa && p.profile === "SERVER" ? X.KeyUsageFlags.digitalSignature | X.KeyUsageFlags.keyEncipherment : X.KeyUsageFlags.digitalSignature;
   const exts = [ext(X.id_ce_basicConstraints, true, new X.BasicConstraints()), ext(X.id_ce_keyUsage, true, new X.KeyUsage(ku))];
   if (custom) {
     if (custom.ekus.length) exts.push(ext(X.id_ce_extKeyUsage, custom.ekuCritical, new X.ExtendedKeyUsage(custom.ekus)));
