@@ -154,6 +154,18 @@ export interface RevokedEntryRecord {
   notAfter: Date;
 }
 
+/**
+ * What an issuer says about one serial of its serial space (OCSP): the leaf certificate or the sub-CA
+ * holding it — deleted certificates included (a deleted, revoked certificate stays revoked).
+ */
+export interface SerialStatusRecord {
+  kind: "certificate" | "ca";
+  status: CertStatus;
+  revokedAt: Date | null;
+  reason: string | null;
+  notAfter: Date;
+}
+
 /** Tenants. */
 export interface TenantRepo {
   create(t: TenantRecord): Promise<void>;
@@ -179,8 +191,10 @@ export interface CaRepo {
   get(tenantId: string, id: string): Promise<CaRecord | null>;
   /** Every tenant's CA ids in ISSUE state (the CRL scheduler). */
   listActiveIds(): Promise<string[]>;
-  /** Any tenant's CA: only for public artefacts (its certificate, its CRL). */
+  /** Any tenant's CA: only for public artefacts (its certificate, its CRL, its OCSP answers). */
   getPublic(id: string): Promise<CaRecord | null>;
+  /** Every tenant's CA ids, any status (the OCSP responder finds issuers among them). */
+  listAllIds(): Promise<string[]>;
   /** The tenant's CAs, oldest first. */
   list(tenantId: string, page: Page): Promise<CaRecord[]>;
   count(tenantId: string): Promise<number>;
@@ -237,6 +251,11 @@ export interface CertificateRepo {
    * revocations without reading the certificate table.
    */
   revokedPage(issuerId: string, afterSerial: string, limit: number): Promise<RevokedEntryRecord[]>;
+  /**
+   * Who holds `serialNumber` (lowercase hex, as stored) under `issuerId` — one of its certificates,
+   * deleted ones included, or one of its sub-CAs — or null when the issuer never used it (OCSP).
+   */
+  statusBySerial(issuerId: string, serialNumber: string): Promise<SerialStatusRecord | null>;
 }
 
 /** Which certificates a listing takes (every condition given must hold). */

@@ -382,6 +382,9 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
       async listActiveIds() {
         return (await c.all("SELECT id FROM cas WHERE status = 'ISSUE' ORDER BY id")).map((r) => r.id as string);
       },
+      async listAllIds() {
+        return (await c.all("SELECT id FROM cas ORDER BY id")).map((r) => r.id as string);
+      },
       async getPublic(id) {
         const [r] = await c.all("SELECT * FROM cas WHERE id = ?", [id]);
         return r ? toCa(r) : null;
@@ -479,6 +482,23 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
           [issuerId, afterSerial, limit],
         );
         return rows.map((r) => ({ serialNumber: r.serial_number as string, revokedAt: date(r.revoked_at), reason: (r.revoke_reason as string | null) ?? null, notAfter: date(r.not_after) }));
+      },
+      async statusBySerial(issuerId, serialNumber) {
+        // Both unique (issuer, serial) indexes; deleted_at is not looked at: deleting never un-revokes.
+        const rows = await c.all(
+          `SELECT 'certificate' AS kind, status, revoked_at, revoke_reason, not_after FROM certificates WHERE issuer_id = ? AND serial_number = ?
+           UNION ALL SELECT 'ca' AS kind, status, revoked_at, revoke_reason, not_after FROM cas WHERE parent_id = ? AND serial_number = ?`,
+          [issuerId, serialNumber, issuerId, serialNumber],
+        );
+        const r = rows[0];
+        if (!r) return null;
+        return {
+          kind: r.kind as "certificate" | "ca",
+          status: r.status as CertificateRecord["status"],
+          revokedAt: dateOrNull(r.revoked_at),
+          reason: (r.revoke_reason as string | null) ?? null,
+          notAfter: date(r.not_after),
+        };
       },
     },
     crls: {

@@ -374,6 +374,40 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         expect((await revokedSerials("sub1", 100)).serials).toEqual(expected);
       });
 
+      it("statusBySerial: a serial's holder under one issuer (certificate or sub-CA), deleted and revoked ones included; listAllIds", async () => {
+        const at = new Date(now.getTime() + 20_000);
+        const good = certRecord("c-ocsp-good", "root1");
+        const gone = certRecord("c-ocsp-gone", "root1");
+        const subCa = caRecord("sub-ocsp", { kind: "SUB_ROOT", parentId: "root1" });
+        await tx(async (t) => {
+          await t.certificates.insert(good);
+          await t.certificates.insert(gone);
+          await t.cas.insert(subCa);
+        });
+        await tx(async (t) => {
+          await t.certificates.revoke("c-ocsp-gone", at, "keyCompromise");
+          await t.certificates.delete("c-ocsp-gone", at);
+          await t.cas.setStatus("sub-ocsp", "REVOKE", at, "cessationOfOperation");
+        });
+        // On the read snapshot, as the responder asks.
+        const [g, d, s, none, other] = await store.read((t) =>
+          Promise.all([
+            t.certificates.statusBySerial("root1", good.serialNumber),
+            t.certificates.statusBySerial("root1", gone.serialNumber),
+            t.certificates.statusBySerial("root1", subCa.serialNumber),
+            t.certificates.statusBySerial("root1", serial()),
+            t.certificates.statusBySerial("sub1", good.serialNumber),
+          ]),
+        );
+        expect(g).toEqual({ kind: "certificate", status: "ISSUE", revokedAt: null, reason: null, notAfter: good.notAfter });
+        expect(d).toEqual({ kind: "certificate", status: "REVOKE", revokedAt: at, reason: "keyCompromise", notAfter: gone.notAfter });
+        expect(s).toEqual({ kind: "ca", status: "REVOKE", revokedAt: at, reason: "cessationOfOperation", notAfter: subCa.notAfter });
+        expect(none).toBeNull();
+        expect(other).toBeNull();
+        const ids = await store.read((t) => t.cas.listAllIds());
+        expect(ids).toEqual(expect.arrayContaining(["root1", "sub1", "other", "sub-ocsp"]));
+      });
+
       it("answers lookups and CRL pages from indexes, not table scans", async () => {
         const byId = await hooks.plan("SELECT * FROM certificates WHERE tenant_id = 't1' AND id = 'c-full'");
         const pageq = await hooks.plan("SELECT serial_number FROM certificates WHERE issuer_id = 'sub1' AND status = 'REVOKE' AND serial_number > '' ORDER BY serial_number LIMIT 5");
