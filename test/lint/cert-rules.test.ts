@@ -60,14 +60,14 @@ const CASES: Case[] = [
   ["issuer name differs", () => B.leaf({ issuer: B.name(B.cn("Someone Else")) }), ["cert.signature.issuer_name_mismatch"]],
   ["SM2 key OID as signature algorithm", () => B.leaf({ sigAlg: sequence(oid("1.2.156.10197.1.301.1")) }), ["cert.signature.sm2_oid", "cert.signature.unknown_algorithm"]],
   // keys
-  ["RSA 1024", () => B.leaf({ spki: B.spkiOf(rsa1024.publicKey), extensions: B.exts({ ski: B.ski(B.keyId(B.spkiOf(rsa1024.publicKey))) }) }), ["cert.key.rsa_too_small"]],
-  ["RSA exponent 3", () => B.leaf({ spki: B.spkiOf(rsa3.publicKey), extensions: B.exts({ ski: B.ski(B.keyId(B.spkiOf(rsa3.publicKey))) }) }), ["cert.key.rsa_exponent_range"]],
+  ["RSA 1024", () => B.leaf({ spki: B.spkiOf(rsa1024.publicKey), extensions: B.exts({ ski: B.ski(B.keyId(B.spkiOf(rsa1024.publicKey))) }) }), ["cert.ca.key_family_mismatch", "cert.key.rsa_too_small"]],
+  ["RSA exponent 3", () => B.leaf({ spki: B.spkiOf(rsa3.publicKey), extensions: B.exts({ ski: B.ski(B.keyId(B.spkiOf(rsa3.publicKey))) }) }), ["cert.ca.key_family_mismatch", "cert.key.rsa_exponent_range"]],
   ["RSA key without NULL parameters", () => {
     const s = B.spkiOf(B.rsaKey.publicKey);
     const bits = s.subarray(4 + 15); // after the SEQUENCE header and AlgorithmIdentifier { rsaEncryption, NULL }
     const spki = sequence(sequence(oid("1.2.840.113549.1.1.1")), bits);
     return B.leaf({ spki, extensions: B.exts({ ski: B.ski(B.keyId(spki)) }) });
-  }, ["cert.key.rsa_params_not_null"]],
+  }, ["cert.ca.key_family_mismatch", "cert.key.rsa_params_not_null"]],
   ["EC point not on the curve", () => B.leaf({ spki: offCurve, extensions: B.exts({ ski: B.ski(B.keyId(offCurve)) }) }), ["cert.key.ec_point_invalid"]],
   ["secp256k1 key", () => {
     const spki = B.spkiOf(generateKeyPairSync("ec", { namedCurve: "secp256k1" }).publicKey);
@@ -81,8 +81,8 @@ const CASES: Case[] = [
   ["RSA leaf with keyAgreement", () => {
     const spki = B.spkiOf(B.rsaKey.publicKey);
     return B.leaf({ spki, extensions: B.exts({ ku: B.ku([0, 4]), ski: B.ski(B.keyId(spki)) }) });
-  }, ["cert.key.rsa_ku_ee"]],
-  ["SM2 key signing and enciphering", () => B.leaf({ spki: sm2Spki, extensions: B.exts({ ku: B.ku([0, 2]), ski: B.ski(B.keyId(sm2Spki)) }) }), ["cert.key.sm2_ku"]],
+  }, ["cert.ca.key_family_mismatch", "cert.key.rsa_ku_ee"]],
+  ["SM2 key signing and enciphering", () => B.leaf({ spki: sm2Spki, extensions: B.exts({ ku: B.ku([0, 2]), ski: B.ski(B.keyId(sm2Spki)) }) }), ["cert.ca.key_family_mismatch", "cert.key.sm2_ku"]],
   // validity
   ["UTCTime without seconds", () => B.leaf({ validity: sequence(B.utc("2606010000Z"), B.utc("260830000000Z")) }), ["cert.validity.utc_no_seconds"]],
   ["UTCTime with an offset", () => B.leaf({ validity: sequence(B.utc("260601000000+0800"), B.utc("260830000000Z")) }), ["cert.validity.utc_not_zulu"]],
@@ -132,7 +132,7 @@ const CASES: Case[] = [
   ["keyUsage with a trailing zero octet", () => B.leaf({ extensions: B.exts({ ku: B.ext("2.5.29.15", bitString(Uint8Array.of(0x80, 0), 0), true) }) }), ["cert.ku.too_long", "cert.ku.trailing_zero_byte"]],
   ["keyUsage unused bits wrong", () => B.leaf({ extensions: B.exts({ ku: B.ext("2.5.29.15", bitString(Uint8Array.of(0x80), 0), true) }) }), ["cert.ku.unused_bits"]],
   ["clientAuth with keyEncipherment", () => B.leaf({ extensions: B.exts({ ku: B.ku([0, 2]), eku: B.eku(B.CLIENT_AUTH) }) }), ["cert.eku.ku_inconsistent", "cert.key.ecdsa_encipherment"]],
-  ["OCSPSigning on a leaf", () => B.leaf({ extensions: B.exts({ eku: B.eku(B.SERVER_AUTH, "1.3.6.1.5.5.7.3.9") }) }), ["cert.eku.leaf_forbidden"]],
+  ["OCSPSigning on a leaf", () => B.leaf({ extensions: B.exts({ eku: B.eku(B.SERVER_AUTH, "1.3.6.1.5.5.7.3.9") }) }), ["cert.eku.leaf_forbidden", "cert.ocsp.no_check"]],
   ["critical EKU with anyExtendedKeyUsage", () => B.leaf({ extensions: B.exts({ eku: B.ext("2.5.29.37", sequence(oid(B.SERVER_AUTH), oid("2.5.29.37.0")), true) }) }), ["cert.eku.critical_with_any", "cert.eku.leaf_forbidden"]],
   ["no AKI", () => B.leaf({ extensions: B.exts({ aki: null }) }), ["cert.aki.missing"]],
   ["AKI critical", () => B.leaf({ extensions: B.exts({ aki: B.ext("2.5.29.35", sequence(tlv(0x80, B.keyId(B.caSpki))), true) }) }), ["cert.aki.critical"]],
@@ -146,8 +146,16 @@ const CASES: Case[] = [
   ["duplicate policy", () => B.leaf({ extensions: B.exts({}, B.ext("2.5.29.32", sequence(sequence(oid("1.2.3.4")), sequence(oid("1.2.3.4"))))) }), ["cert.policy.duplicate"]],
   ["IA5String explicitText", () => B.leaf({ extensions: B.exts({}, B.ext("2.5.29.32", sequence(sequence(oid("1.2.3.4"), sequence(sequence(oid("1.3.6.1.5.5.7.2.2"), sequence(B.ia5("hello")))))))) }), ["cert.policy.explicit_text_ia5"]],
   ["nameConstraints on a leaf, not critical", () => B.leaf({ extensions: B.exts({}, B.ext("2.5.29.30", sequence(tlv(0xa0, sequence(B.dns("example.com")))))) }), ["cert.nc.not_critical", "cert.nc.not_in_ca"]],
+  // kinds' profiles (cert-ca-profile.ts)
+  ["precertificate with SCTs", () => B.leaf({ extensions: B.exts({}, B.ext("1.3.6.1.4.1.11129.2.4.3", NULL, true), B.ext("1.3.6.1.4.1.11129.2.4.2", octetString(Uint8Array.of(0, 2, 0, 0)))) }), ["cert.ct.precert_with_scts"]],
+  ["reserved label", () => B.leaf({ extensions: B.exts({ san: B.san(B.dns("www.example.internal"), B.dns("ab--cd.example.com")) }) }), ["cert.san.reserved_label"]],
+  ["URI name constraint that is one label", () => B.leaf({ extensions: B.exts({}, B.ext("2.5.29.30", sequence(tlv(0xa0, sequence(B.uri("example")))), true)) }), ["cert.nc.not_in_ca", "cert.nc.uri_not_fqdn"]],
+  ["x400 name constraint", () => B.leaf({ extensions: B.exts({}, B.ext("2.5.29.30", sequence(tlv(0xa0, sequence(tlv(0xa3, sequence())))), true)) }), ["cert.nc.not_in_ca", "cert.nc.x400_constraint"]],
+  ["BR: nameConstraints on reserved addresses", () => B.leaf({ extensions: B.exts({}, B.ext("2.5.29.30", sequence(tlv(0xa0, sequence(B.ipName([192, 0, 0, 0, 255, 255, 0, 0])))), true)) }), ["cert.ca.nc_reserved_ip", "cert.nc.not_in_ca"], "cabf-br"],
+  ["BR: O without locality or province", () => B.leaf({ subject: B.name(B.c("US"), B.o("Example"), B.cn("www.example.internal")) }), ["cert.subject.br_locality_required", "cert.subject.br_province_required"], "cabf-br"],
+  ["BR: OCSP responder with CDP", () => B.leaf({ extensions: B.exts({ eku: B.eku("1.3.6.1.5.5.7.3.9") }, B.ext("1.3.6.1.5.5.7.48.1.5", NULL), B.ext("2.5.29.31", sequence(sequence(tlv(0xa0, tlv(0xa0, B.uri("http://crl.example.com/a.crl"))))))) }), ["cert.eku.br_values", "cert.ocsp.cdp_forbidden"], "cabf-br"],
   ["empty SCT list", () => B.leaf({ extensions: B.exts({}, B.ext("1.3.6.1.4.1.11129.2.4.2", octetString(Uint8Array.of(0, 0)))) }), ["cert.ct.empty_sct_list"]],
-  ["BR: a private-CA leaf lacks policies, AIA; CN not recommended", () => B.leaf(), ["cert.aia.br_sub_ca_issuers", "cert.aia.br_sub_missing", "cert.policy.br_sub_missing", "cert.subject.cn_not_recommended"], "cabf-br"],
+  ["BR: a private-CA leaf lacks policies, AIA; CN not recommended", () => B.leaf(), ["cert.aia.br_sub_ca_issuers", "cert.aia.br_sub_missing", "cert.cdp.br_missing", "cert.policy.br_sub_missing", "cert.subject.cn_not_recommended"], "cabf-br"],
 ];
 
 describe("certificate rules: each bad certificate raises its rule and nothing unexpected", () => {
@@ -172,6 +180,7 @@ describe("certificate rules: CA certificates", () => {
     ["keyUsage not critical", [B.bcCa(), B.ku([5, 6], false), B.ski(id)], ["cert.ku.ca_not_critical", "cert.ku.not_critical"]],
     ["no SKI", [B.bcCa(), B.ku([5, 6])], ["cert.ski.missing_ca"]],
     ["negative pathLen", [B.ext("2.5.29.19", sequence(TRUE, tlv(0x02, Uint8Array.of(0xff))), true), B.ku([5, 6]), B.ski(id)], ["cert.bc.path_len_negative"]],
+    ["subordinate without pathLen (notice only)", [B.bcCa(), B.ku([5, 6]), B.ski(id)], []],
     ["empty subject", [B.bcCa(), B.ku([5, 6]), B.ski(id)], ["cert.ca.cn_missing", "cert.issuer.empty", "cert.subject.ca_empty", "cert.subject.empty_without_san"], sequence()],
   ])("%s", (_n, exts, expected, subject) => {
     if (process.env.LINT_DEBUG) console.log("DBG", _n, JSON.stringify(found(caTbs(exts, subject), "private", null)));

@@ -19,3 +19,4 @@ import "./cert-san.js";
 import "./cert-extensions.js";
 import "./crl-structure.js";
 import "./crl-entries.js";
+import "./cert-ca-profile.js";
