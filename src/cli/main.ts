@@ -21,6 +21,7 @@ const program = new Command("caskit")
   .option("--json", "machine-readable output")
   .option("--crl-base-url <url>", "base URL of CRL distribution points (env CASKIT_CRL_BASE_URL)")
   .option("--aia-base-url <url>", "base URL of CA certificates for AIA (env CASKIT_AIA_BASE_URL)")
+  .option("--ocsp-base-url <url>", "base URL of the OCSP responder (caskit serve) for AIA: leaves carry <url>/ocsp/<ca> (env CASKIT_OCSP_BASE_URL)")
   .addHelpText(
     "after",
     `

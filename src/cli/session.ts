@@ -9,6 +9,7 @@ export interface GlobalOptions {
   json?: boolean;
   crlBaseUrl?: string;
   aiaBaseUrl?: string;
+  ocspBaseUrl?: string;
 }
 
 /** `--data`, else CASKIT_DATA, else ./caskit.db. A postgres:// URL selects PostgreSQL. */
@@ -68,7 +69,7 @@ export async function openSession(g: GlobalOptions, options: SessionOptions = {}
     tenantId: DEFAULT_TENANT,
     actor: "cli",
     now: () => new Date(),
-    config: { crlBaseUrl: g.crlBaseUrl ?? process.env.CASKIT_CRL_BASE_URL, aiaBaseUrl: g.aiaBaseUrl ?? process.env.CASKIT_AIA_BASE_URL, defaultCrlDays: 7 },
+    config: { crlBaseUrl: g.crlBaseUrl ?? process.env.CASKIT_CRL_BASE_URL, aiaBaseUrl: g.aiaBaseUrl ?? process.env.CASKIT_AIA_BASE_URL, ocspBaseUrl: g.ocspBaseUrl ?? process.env.CASKIT_OCSP_BASE_URL, defaultCrlDays: 7 },
   };
   return { store, ctx, call: (a, p) => call(ctx, a, p) as Promise<Record<string, any>>, close: () => store.close() };
 }

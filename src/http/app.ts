@@ -7,7 +7,7 @@
  * Recommend; XML on Format=XML) — fastify's own refusals (body too large, no route, a bad method,
  * headers too large) included. One log line per request, written when the answer is sent.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
@@ -17,6 +17,7 @@ import { actionFor } from "../service/index.js";
 import type { ServiceConfig, ServiceContext } from "../service/context.js";
 import { crlIsFresh, currentCrl } from "../service/crl.js";
 import { type ProtocolErrorCode, ServiceError, notFound, protocolError, toServiceError } from "../service/errors.js";
+import { type OcspAnswer, answerOcsp } from "../service/ocsp.js";
 import { runAction } from "../service/run.js";
 import type { Store } from "../store/port.js";
 import { AccessKeyCache, NonceCache, ThrottledError, authenticate } from "./rpc/auth.js";
@@ -152,6 +153,10 @@ export function buildApp(o: AppOptions): FastifyInstance {
   app.setNotFoundHandler((req, reply) => {
     const path = (req.raw.url ?? "/").split("?")[0];
     if (path === "/") return sendError(req, reply, protocolError("UnsupportedHTTPMethod", `The method ${req.method.slice(0, 16)} is not supported; use GET or POST.`));
+    if (/^\/ocsp(?:\/|$)/.test(path ?? "")) {
+      reply.header("allow", "GET, POST");
+      return sendError(req, reply, protocolError("UnsupportedHTTPMethod", `The method ${req.method.slice(0, 16)} is not supported here; use POST (or GET /ocsp/<ca>/<request>).`));
+    }
     if (/^\/(?:health|crl\/[^/]+|ca\/[^/]+)$/.test(path ?? "")) {
       reply.header("allow", "GET, HEAD");
       return sendError(req, reply, protocolError("UnsupportedHTTPMethod", `The method ${req.method.slice(0, 16)} is not supported here; use GET.`));
@@ -200,6 +205,47 @@ export function buildApp(o: AppOptions): FastifyInstance {
     reply.header("cache-control", "public, max-age=86400");
     if (req.params.id.endsWith(".pem")) return reply.type("application/x-pem-file").send(toPem("CERTIFICATE", der as Uint8Array));
     return reply.type("application/pkix-cert").send(Buffer.from(der as Uint8Array));
+  });
+
+  // OCSP (docs/ocsp.md): public and unauthenticated like /crl; every answer is an OCSPResponse (HTTP 200,
+  // errors included), read from the snapshot.
+  const OCSP_MAX_AGE = 300;
+  const sendOcsp = (req: FastifyRequest, reply: FastifyReply, a: OcspAnswer, get: boolean): FastifyReply => {
+    const f = factsOf(req) as LogFacts & { err?: string };
+    f.action = "OCSP";
+    f.outcome = a.status === "successful" ? "ok" : a.status;
+    if (a.reason && a.status !== "successful") f.err = a.reason.slice(0, 300);
+    reply.type("application/ocsp-response");
+    if (get && a.status === "successful" && a.thisUpdate && a.nextUpdate) {
+      // RFC 5019 §6.2: cacheable until nextUpdate, but bounded so a revocation shows within minutes.
+      const t = now().getTime();
+      const maxAge = Math.max(0, Math.min(OCSP_MAX_AGE, Math.floor((a.nextUpdate.getTime() - t) / 1000)));
+      reply
+        .header("cache-control", `public, max-age=${maxAge}, no-transform, must-revalidate`)
+        .header("etag", `"${createHash("sha256").update(a.der).digest("hex").slice(0, 32)}"`)
+        .header("last-modified", a.thisUpdate.toUTCString())
+        .header("expires", new Date(t + maxAge * 1000).toUTCString());
+    } else reply.header("cache-control", "no-store");
+    return reply.code(200).send(Buffer.from(a.der));
+  };
+  const ocspOptions = { store: o.store, config: o.config, now };
+  const bodyOf = (req: FastifyRequest): Uint8Array => new Uint8Array((req.body as Buffer | undefined) ?? Buffer.alloc(0));
+  app.post("/ocsp", async (req, reply) => sendOcsp(req, reply, await answerOcsp(ocspOptions, bodyOf(req)), false));
+  app.post<{ Params: { id: string } }>("/ocsp/:id", async (req, reply) => sendOcsp(req, reply, await answerOcsp(ocspOptions, bodyOf(req), req.params.id), false));
+  app.get("/ocsp/:id/*", async (req, reply) => {
+    // RFC 6960 appendix A.1: GET {url}/{url-encoding of base-64 of the DER request}. The raw path, not
+    // the router's decoding: base64 holds "/" and "+", and percent-encodings of them.
+    const m = /^\/ocsp\/([^/]+)\/(.+)$/.exec((req.raw.url ?? "").split("?")[0] ?? "");
+    let der: Uint8Array = new Uint8Array(0);
+    let caId = m?.[1] ?? "";
+    try {
+      caId = decodeURIComponent(caId);
+      const b64 = decodeURIComponent(m?.[2] ?? "").replace(/-/g, "+").replace(/_/g, "/");
+      if (/^[A-Za-z0-9+/]+={0,2}$/.test(b64) && b64.length <= 100_000) der = new Uint8Array(Buffer.from(b64, "base64"));
+    } catch {
+      // not percent-encoding: an empty request, answered malformedRequest
+    }
+    return sendOcsp(req, reply, await answerOcsp(ocspOptions, der, caId), true);
   });
 
   app.route({

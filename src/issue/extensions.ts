@@ -96,8 +96,20 @@ export function crlDistributionPoint(url: string): Uint8Array {
 
 /** authorityInfoAccess with one caIssuers URI (RFC 5280 §4.2.2.1). */
 export function authorityInfoAccess(caIssuersUrl: string): Uint8Array {
-  const uri = implicitPrimitive(6, new TextEncoder().encode(caIssuersUrl));
-  return extension(EXT.authorityInfoAccess, false, sequence(sequence(oid("1.3.6.1.5.5.7.48.2"), uri)));
+  return authorityInfoAccessOf({ caIssuers: caIssuersUrl });
+}
+
+/**
+ * authorityInfoAccess with an OCSP URI and/or a caIssuers URI (RFC 5280 §4.2.2.1), OCSP first (as
+ * public CAs write it); with caIssuers alone, the same bytes as {@link authorityInfoAccess}.
+ */
+export function authorityInfoAccessOf(urls: { ocsp?: string; caIssuers?: string }): Uint8Array {
+  const uri = (u: string) => implicitPrimitive(6, new TextEncoder().encode(u));
+  const ads: Uint8Array[] = [];
+  if (urls.ocsp) ads.push(sequence(oid("1.3.6.1.5.5.7.48.1"), uri(urls.ocsp)));
+  if (urls.caIssuers) ads.push(sequence(oid("1.3.6.1.5.5.7.48.2"), uri(urls.caIssuers)));
+  if (!ads.length) throw new TypeError("authorityInfoAccess needs a URL");
+  return extension(EXT.authorityInfoAccess, false, sequence(...ads));
 }
 
 /** `[3] EXPLICIT Extensions` from already-encoded extensions. */

@@ -22,7 +22,7 @@ export {
   type SubjectOverrides,
 } from "./issuer.js";
 export { resolveValidity, checkIssuerCurrent, addMonths, type ResolvedValidity, type ValidityContext } from "./validity.js";
-export { crlUrl, caCertUrl } from "./urls.js";
+export { crlUrl, caCertUrl, ocspUrl } from "./urls.js";
 export { md5Hex, sha256Hex } from "./certificate.js";
 export { keyIdentifier } from "./extensions.js";
 export { newSerial, serialHex, SERIAL_OCTETS } from "./serial.js";

@@ -19,7 +19,7 @@ import type { CsrFacts, SanEntry, SubjectParams, ValidityParams } from "../types
 import { certificatePem, md5Hex } from "./certificate.js";
 import {
   EKU_OIDS,
-  authorityInfoAccess,
+  authorityInfoAccessOf,
   authorityKeyIdentifier,
   basicConstraints,
   crlDistributionPoint,
@@ -29,7 +29,7 @@ import {
 import { type GeneralNameBytes, type LeafTemplate, leafTemplate, writeLeaf } from "./leaf-writer.js";
 import { normalizeSubject } from "./name.js";
 import { newSerial, serialHex } from "./serial.js";
-import { caCertUrl, checkBaseUrl, crlUrl } from "./urls.js";
+import { caCertUrl, checkBaseUrl, crlUrl, ocspUrl } from "./urls.js";
 import { resolveValidity } from "./validity.js";
 
 /** Options of {@link Issuer.prepare}. */
@@ -38,6 +38,8 @@ export interface IssuerOptions {
   crlBaseUrl?: string;
   /** Base URL for the AIA caIssuers pointer (`<base>/ca/<caIdentifier>.crt`); none when absent. */
   aiaBaseUrl?: string;
+  /** Base URL for the AIA OCSP pointer (`<base>/ocsp/<caIdentifier>`, docs/ocsp.md); none when absent. */
+  ocspBaseUrl?: string;
   /** Clock; defaults to the system clock. */
   now?: () => Date;
   /** Random source for serials; defaults to the system RNG. */
@@ -188,7 +190,9 @@ export class Issuer {
     const clientKu = keyUsage(["digitalSignature"]);
     this.#aki = authorityKeyIdentifier(ca.keyIdentifier);
     this.#cdp = options.crlBaseUrl ? crlDistributionPoint(crlUrl(checkBaseUrl(options.crlBaseUrl, "crlBaseUrl"), ca.identifier)) : null;
-    this.#aia = options.aiaBaseUrl ? authorityInfoAccess(caCertUrl(checkBaseUrl(options.aiaBaseUrl, "aiaBaseUrl"), ca.identifier)) : null;
+    const ocsp = options.ocspBaseUrl ? ocspUrl(checkBaseUrl(options.ocspBaseUrl, "ocspBaseUrl"), ca.identifier) : undefined;
+    const caIssuers = options.aiaBaseUrl ? caCertUrl(checkBaseUrl(options.aiaBaseUrl, "aiaBaseUrl"), ca.identifier) : undefined;
+    this.#aia = ocsp || caIssuers ? authorityInfoAccessOf({ ocsp, caIssuers }) : null;
     const server = concat([bc, serverKu, extKeyUsage([EKU_OIDS.serverAuth as string])]);
     const client = concat([bc, clientKu, extKeyUsage([EKU_OIDS.clientAuth as string])]);
     this.#templates = {

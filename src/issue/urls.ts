@@ -1,7 +1,7 @@
 /**
  * The public URLs certificates point to. The HTTP server serves exactly these paths, so they are
- * built in one place: `<crlBase>/crl/<caIdentifier>.crl` (DER CRL) and `<aiaBase>/ca/<caIdentifier>.crt`
- * (DER CA certificate).
+ * built in one place: `<crlBase>/crl/<caIdentifier>.crl` (DER CRL), `<aiaBase>/ca/<caIdentifier>.crt`
+ * (DER CA certificate) and `<ocspBase>/ocsp/<caIdentifier>` (the CA's OCSP responder).
  */
 import { ProfileError } from "../errors.js";
 
@@ -30,3 +30,9 @@ export const crlUrl = (base: string, caIdentifier: string): string => `${base}/c
  * caCertUrl("https://pki.example.com", ca.identifier); // "https://pki.example.com/ca/<identifier>.crt"
  */
 export const caCertUrl = (base: string, caIdentifier: string): string => `${base}/ca/${caIdentifier}.crt`;
+/**
+ * Where a CA's OCSP responder answers (the AIA OCSP pointer of what it issues; docs/ocsp.md).
+ * @example
+ * ocspUrl("https://pki.example.com", ca.identifier); // "https://pki.example.com/ocsp/<identifier>"
+ */
+export const ocspUrl = (base: string, caIdentifier: string): string => `${base}/ocsp/${caIdentifier}`;

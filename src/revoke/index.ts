@@ -11,6 +11,8 @@ export {
   buildOcspRequest,
   buildOcspResponse,
   certIdMatches,
+  certificateSubjectAndSpki,
+  ocspIssuerHashesOf,
   ocspErrorResponse,
   ocspIssuerHashes,
   ocspResponder,

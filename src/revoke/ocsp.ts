@@ -201,6 +201,27 @@ export function ocspIssuerHashes(subjectDer: Uint8Array, spki: Uint8Array): Ocsp
   };
 }
 
+/**
+ * The subject Name DER and SubjectPublicKeyInfo DER of a certificate (DER), as CertIDs hash them.
+ * Throws (CsrError parse_error, TypeError) when it is not a certificate.
+ */
+export function certificateSubjectAndSpki(certDer: Uint8Array): { subjectDer: Uint8Array; spki: Uint8Array } {
+  const tbs = readDer(certDer).children?.[0];
+  const f = tbs?.children ?? [];
+  // TBSCertificate: [0] version?, serial, signature, issuer, validity, subject, spki, …
+  const at = f[0]?.tag === 0xa0 ? 1 : 0;
+  const subject = f[at + 4];
+  const spki = f[at + 5];
+  if (!subject || subject.tag !== 0x30 || !spki || spki.tag !== 0x30) throw new TypeError("not a certificate");
+  return { subjectDer: certDer.slice(subject.start, subject.end), spki: certDer.slice(spki.start, spki.end) };
+}
+
+/** {@link ocspIssuerHashes} of a CA certificate (DER). */
+export function ocspIssuerHashesOf(caCertDer: Uint8Array): OcspIssuerHashes {
+  const { subjectDer, spki } = certificateSubjectAndSpki(caCertDer);
+  return ocspIssuerHashes(subjectDer, spki);
+}
+
 const equal = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** Whether `id` names certificates of the CA with these hashes. */

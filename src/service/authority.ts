@@ -25,6 +25,6 @@ export function authorityOf(ctx: ServiceContext, rec: CaRecord): CertificateAuth
 export function issuerOf(ctx: ServiceContext, rec: CaRecord): Issuer {
   const ca = authorityOf(ctx, rec);
   const entry = cache.get(ctx.store)?.get(rec.id) as { ca: CertificateAuthority; issuer?: Issuer };
-  if (!entry.issuer) entry.issuer = Issuer.prepare(ca, { crlBaseUrl: ctx.config.crlBaseUrl, aiaBaseUrl: ctx.config.aiaBaseUrl, now: ctx.now });
+  if (!entry.issuer) entry.issuer = Issuer.prepare(ca, { crlBaseUrl: ctx.config.crlBaseUrl, aiaBaseUrl: ctx.config.aiaBaseUrl, ocspBaseUrl: ctx.config.ocspBaseUrl, now: ctx.now });
   return entry.issuer;
 }

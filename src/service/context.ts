@@ -9,6 +9,8 @@ export interface ServiceConfig {
   crlBaseUrl?: string;
   /** Base URL of the AIA caIssuers pointer. */
   aiaBaseUrl?: string;
+  /** Base URL of the OCSP responder: leaves carry `<base>/ocsp/<ca>` in AIA (docs/ocsp.md). */
+  ocspBaseUrl?: string;
   /** CRL validity in days when a CA does not set CrlDay. */
   defaultCrlDays: number;
   /** Certificate orders (API 2020-04-07): how long domain validation may take. Default 3 days. */

@@ -24,6 +24,8 @@ export interface ReferenceLeaf {
   sans: SanEntry[];
   crlUrl?: string;
   aiaUrl?: string;
+  /** The AIA OCSP URI, written before caIssuers. */
+  ocspUrl?: string;
 }
 
 export interface CustomProfile {
@@ -84,9 +86,11 @@ export function referenceTbs(p: ReferenceLeaf): Uint8Array {
     const dp = new X.DistributionPoint({ distributionPoint: new X.DistributionPointName({ fullName: [new X.GeneralName({ uniformResourceIdentifier: p.crlUrl })] }) });
     exts.push(ext(X.id_ce_cRLDistributionPoints, false, new X.CRLDistributionPoints([dp])));
   }
-  if (p.aiaUrl) {
-    const ad = new X.AccessDescription({ accessMethod: X.id_ad_caIssuers, accessLocation: new X.GeneralName({ uniformResourceIdentifier: p.aiaUrl }) });
-    exts.push(ext(X.id_pe_authorityInfoAccess, false, new X.AuthorityInfoAccessSyntax([ad])));
+  if (p.aiaUrl || p.ocspUrl) {
+    const ads: X.AccessDescription[] = [];
+    if (p.ocspUrl) ads.push(new X.AccessDescription({ accessMethod: X.id_ad_ocsp, accessLocation: new X.GeneralName({ uniformResourceIdentifier: p.ocspUrl }) }));
+    if (p.aiaUrl) ads.push(new X.AccessDescription({ accessMethod: X.id_ad_caIssuers, accessLocation: new X.GeneralName({ uniformResourceIdentifier: p.aiaUrl }) }));
+    exts.push(ext(X.id_pe_authorityInfoAccess, false, new X.AuthorityInfoAccessSyntax(ads)));
   }
   // The schema writes the INTEGER's octets as given: a set top bit needs its 0x00 here (X.690 §8.3).
   const serial = Buffer.from(p.serialHex.length % 2 ? `0${p.serialHex}` : p.serialHex, "hex");

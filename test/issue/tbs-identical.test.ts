@@ -8,7 +8,7 @@ import { verifySignature } from "../../src/crypto/verify.js";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { readDer } from "../../src/csr/der-reader.js";
 import { keyIdentifier } from "../../src/issue/extensions.js";
-import { Issuer, crlUrl, caCertUrl } from "../../src/issue/index.js";
+import { Issuer, crlUrl, caCertUrl, ocspUrl } from "../../src/issue/index.js";
 import type { CsrFacts } from "../../src/types.js";
 import { type Hierarchy, hierarchy } from "../helpers/fixtures.js";
 import { referenceTbs } from "./reference-encoder.js";
@@ -31,6 +31,7 @@ const PROFILES = [
   { name: "server, validity across 2050 (UTCTime → GeneralizedTime)", kind: "server", domain: "", urls: false, subject: {}, validity: { beforeTime: BEFORE_2050, afterTime: AFTER_2050 } },
   { name: "client, e-mail SANs", kind: "client", sanType: 1 as const, sanValue: "a@example.com,b@example.com", urls: false, subject: { country: "US" } },
   { name: "client, URI SAN with CDP", kind: "client", sanType: 6 as const, sanValue: "spiffe://example.org/workload", urls: true, subject: {} },
+  { name: "server, CDP + AIA with OCSP and caIssuers", kind: "server", domain: "ocsp.example.com", urls: true, ocsp: true, subject: {} },
   { name: "custom, KU/EKU/critical SAN, serial with the top bit set", kind: "custom", urls: true, subject: { commonName: "custom.example.com", organization: "Custom" } },
 ] as const;
 
@@ -71,7 +72,8 @@ describe.each(SPECS)("fast TBS = reference TBS for %s", (spec) => {
   it.each(PROFILES)("$name", (profile) => {
     let counter = 0;
     const random = (n: number) => Uint8Array.from({ length: n }, () => (counter++ * 37 + 11) & 0xff);
-    const issuer = Issuer.prepare(h.sub, profile.urls ? { now: () => now, random, crlBaseUrl: BASE, aiaBaseUrl: BASE } : { now: () => now, random });
+    const withOcsp = "ocsp" in profile && profile.ocsp;
+    const issuer = Issuer.prepare(h.sub, profile.urls ? { now: () => now, random, crlBaseUrl: BASE, aiaBaseUrl: BASE, ocspBaseUrl: withOcsp ? BASE : undefined } : { now: () => now, random });
     const validity = "validity" in profile ? profile.validity : { days: 90 };
     const leaf =
       profile.kind === "server"
@@ -101,6 +103,7 @@ describe.each(SPECS)("fast TBS = reference TBS for %s", (spec) => {
       sans: leaf.sans,
       crlUrl: profile.urls ? crlUrl(BASE, h.sub.identifier) : undefined,
       aiaUrl: profile.urls ? caCertUrl(BASE, h.sub.identifier) : undefined,
+      ocspUrl: withOcsp ? ocspUrl(BASE, h.sub.identifier) : undefined,
     });
     expect(Buffer.from(fast).toString("hex")).toBe(Buffer.from(reference).toString("hex"));
     // The signature covers exactly these bytes.

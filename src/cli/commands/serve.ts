@@ -40,6 +40,7 @@ export function register(program: Command): void {
       config: {
         crlBaseUrl: o.crlBaseUrl ?? process.env.CASKIT_CRL_BASE_URL,
         aiaBaseUrl: o.aiaBaseUrl ?? process.env.CASKIT_AIA_BASE_URL,
+        ocspBaseUrl: o.ocspBaseUrl ?? process.env.CASKIT_OCSP_BASE_URL,
         defaultCrlDays: o.crlDays,
         orderValidationWindowSec: o.orderValidationWindow,
       },
