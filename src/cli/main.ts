@@ -11,6 +11,7 @@ import * as csr from "./commands/csr.js";
 import * as init from "./commands/init.js";
 import * as issue from "./commands/issue.js";
 import * as lint from "./commands/lint.js";
+import * as ocsp from "./commands/ocsp.js";
 import * as orders from "./commands/orders.js";
 import * as serve from "./commands/serve.js";
 import { EXIT, reportError } from "./output.js";
@@ -35,7 +36,7 @@ Exit codes: 0 ok, 1 refused, 2 usage, 3 store unavailable or passphrase, 4 inter
   .exitOverride()
   .showHelpAfterError();
 
-for (const m of [init, ca, issue, cert, crl, csr, lint, orders, serve]) m.register(program);
+for (const m of [init, ca, issue, cert, crl, ocsp, csr, lint, orders, serve]) m.register(program);
 
 try {
   await program.parseAsync(process.argv);

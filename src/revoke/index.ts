@@ -11,6 +11,7 @@ export {
   buildOcspRequest,
   buildOcspResponse,
   certIdMatches,
+  certificateIssuerAndSerial,
   certificateSubjectAndSpki,
   ocspIssuerHashesOf,
   ocspErrorResponse,

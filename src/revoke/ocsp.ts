@@ -216,6 +216,16 @@ export function certificateSubjectAndSpki(certDer: Uint8Array): { subjectDer: Ui
   return { subjectDer: certDer.slice(subject.start, subject.end), spki: certDer.slice(spki.start, spki.end) };
 }
 
+/** A certificate's issuer Name DER and serial (lowercase hex, as caskit stores it; null for zero/negative). */
+export function certificateIssuerAndSerial(certDer: Uint8Array): { issuerDer: Uint8Array; serialHex: string | null } {
+  const f = readDer(certDer).children?.[0]?.children ?? [];
+  const at = f[0]?.tag === 0xa0 ? 1 : 0;
+  const serial = f[at];
+  const issuer = f[at + 2];
+  if (!serial || serial.tag !== 0x02 || serial.end === serial.contentStart || !issuer || issuer.tag !== 0x30) throw new TypeError("not a certificate");
+  return { issuerDer: certDer.slice(issuer.start, issuer.end), serialHex: serialHexOf(contents(certDer, serial)) };
+}
+
 /** {@link ocspIssuerHashes} of a CA certificate (DER). */
 export function ocspIssuerHashesOf(caCertDer: Uint8Array): OcspIssuerHashes {
   const { subjectDer, spki } = certificateSubjectAndSpki(caCertDer);
