@@ -137,7 +137,9 @@ export function decodeCrl(der: Uint8Array, now: Date): Decoded<Omit<CrlContext, 
   if (!t.ok) return t;
   let crl: CertificateList;
   try {
-    crl = AsnConvert.parse(der.subarray(0, t.value.root.end), CertificateList);
+    // asn1js stops at 10,000 nodes by default (a CRL of ~2,500 entries); the tolerant read already bounded
+    // the input, and every node takes at least two bytes, so the DER's length bounds the count linearly.
+    crl = AsnConvert.parse(der.subarray(0, t.value.root.end), CertificateList, { berOptions: { maxNodes: Math.max(10_000, t.value.root.end) } });
   } catch {
     return { ok: false, rule: "input.decode", message: "the input is not an X.509 CRL", derLength: der.length };
   }

@@ -72,6 +72,18 @@ async function issueAll(alg: (typeof FAMILIES)[number]): Promise<{ certs: Issued
       }).pem,
       issuer: sub.certificatePem,
     },
+    {
+      // Past asn1js's default 10,000-node limit (about 2,500 entries), which made such CRLs undecodable.
+      name: "CRL with 5,000 entries",
+      pem: buildCrl({
+        issuer: full.crlSigner,
+        entries: Array.from({ length: 5000 }, (_, i) => ({ serial: (0x4000_0000 + i).toString(16).padEnd(32, "0"), revokedAt: new Date(NOW.getTime() - day), reason: i % 2 ? ("keyCompromise" as const) : undefined })),
+        crlNumber: 3n,
+        thisUpdate: NOW,
+        nextUpdate: new Date(NOW.getTime() + 7 * day),
+      }).pem,
+      issuer: sub.certificatePem,
+    },
     { name: "root's CRL", pem: buildCrl({ issuer: { nameDer: root.subjectDer, keyIdentifier: root.keyIdentifier, signer: root.signer }, entries: [], crlNumber: 1n, thisUpdate: NOW, nextUpdate: new Date(NOW.getTime() + 30 * day) }).pem, issuer: root.certificatePem },
   ];
   return { certs, crls };

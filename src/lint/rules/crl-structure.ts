@@ -16,8 +16,12 @@ const EVERY: ProfileName[] = ["rfc5280", "cabf-br", "cas", "private"];
 const date = (s: string): Date => new Date(`${s}T00:00:00Z`);
 
 /** Every time in the CRL: thisUpdate, nextUpdate and each entry's revocationDate, with a label. */
+const timesCache = new WeakMap<object, Array<{ t: TimeValue; what: string }>>();
 export function crlTimes(ctx: CrlContext): Array<{ t: TimeValue; what: string }> {
+  const hit = timesCache.get(ctx);
+  if (hit) return hit;
   const out: Array<{ t: TimeValue; what: string }> = [];
+  timesCache.set(ctx, out);
   const tu = readTime(ctx.der, ctx.nodes.thisUpdate);
   const nu = readTime(ctx.der, ctx.nodes.nextUpdate);
   if (tu) out.push({ t: tu, what: "thisUpdate" });
