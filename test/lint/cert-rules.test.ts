@@ -101,6 +101,8 @@ const CASES: Case[] = [
   ["BMPString attribute", () => B.leaf({ subject: B.name(["2.5.4.10", tlv(0x1e, Uint8Array.of(0, 0x41))], B.cn("www.example.internal")) }), ["cert.subject.directory_string_type"]],
   ["e-mail in subject only", () => B.leaf({ subject: B.name(B.cn("www.example.internal"), ["1.2.840.113549.1.9.1", B.ia5("a@example.com")]) }), ["cert.subject.email_not_in_san"]],
   ["CN not in the SAN", () => B.leaf({ subject: B.name(B.cn("other.example.internal")) }), ["cert.subject.cn_not_in_san"]],
+  ["IPv6 CN not in RFC 5952 text", () => B.leaf({ subject: B.name(B.cn("fd00:0:0::1")), extensions: B.exts({ san: B.san(B.dns("www.example.internal"), B.ipName([0xfd, 0, ...Array(13).fill(0), 1])) }) }), ["cert.subject.cn_not_in_san"]],
+  ["IPv6 CN in RFC 5952 text", () => B.leaf({ subject: B.name(B.cn("fd00::1")), extensions: B.exts({ san: B.san(B.dns("www.example.internal"), B.ipName([0xfd, 0, ...Array(13).fill(0), 1])) }) }), []],
   ["two CNs", () => B.leaf({ subject: B.name(B.cn("www.example.internal"), B.cn("www.example.internal")) }), ["cert.subject.multiple_cn"]],
   ["empty subject, SAN not critical", () => B.leaf({ subject: sequence() }), ["cert.san.not_critical_without_subject"]],
   // SAN

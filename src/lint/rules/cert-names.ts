@@ -121,6 +121,31 @@ export function reservedIp(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** The canonical text of an address: dotted quad, or RFC 5952 §4 for IPv6 (lower case, longest zero run as ::). */
+export function canonicalIp(b: Uint8Array): string {
+  if (b.length === 4) return [...b].join(".");
+  if (b.length !== 16) return Buffer.from(b).toString("hex");
+  const w = Array.from({ length: 8 }, (_, i) => (((b[2 * i] as number) << 8) | (b[2 * i + 1] as number)));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (w[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = w.map((x) => x.toString(16));
+  if (best < 0) return hex.join(":");
+  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
+}
+
 export function ipTextBytes(s: string): Uint8Array | null {
   if (isIpv4Text(s)) return Uint8Array.from(s.split(".").map(Number));
   if (!looksLikeIpv6(s)) return null;
@@ -402,19 +427,18 @@ registerRules([
     citation: "CABF BR §7.1.4.2.2 (a)",
     zlint: "e_subject_common_name_not_exactly_from_san",
     effective: date("2021-08-25"),
-    description: "A server certificate's commonName is, exactly, one of its subjectAltName DNS names or IP addresses.",
+    description: "A server certificate's commonName is, exactly, one of its subjectAltName DNS names, or one of its IP addresses in canonical text (dotted quad; RFC 5952 for IPv6).",
     check: (ctx) => {
       const names = sanNames(ctx);
       const dns = new Set(names.filter((g) => g.kind === "dns").map((g) => g.text));
-      const ips = names.filter((g) => g.kind === "ip").map((g) => Buffer.from(g.bytes).toString("hex"));
+      const ips = new Set(names.filter((g) => g.kind === "ip").map((g) => canonicalIp(g.bytes)));
       return attrsOf(subj(ctx), OIDS.commonName)
-        .filter((a) => {
-          const t = a.text ?? "";
-          if (dns.has(t)) return false;
-          const ip = ipTextBytes(t);
-          return !(ip && ips.includes(Buffer.from(ip).toString("hex")));
-        })
-        .map((a) => ({ message: `subject commonName ${q(a.text ?? "")} is not one of the subjectAltName entries (exactly, same case); add it to the SAN or drop the CN`, location: loc(ctx, a.value) }));
+        .filter((a) => !dns.has(a.text ?? "") && !ips.has(a.text ?? ""))
+        .map((a) => {
+          const ip = ipTextBytes(a.text ?? "");
+          const hint = ip && ips.has(canonicalIp(ip)) ? `; write the address as ${canonicalIp(ip)} (RFC 5952 text)` : "; add it to the SAN or drop the CN";
+          return { message: `subject commonName ${q(a.text ?? "")} is not one of the subjectAltName entries exactly${hint}`, location: loc(ctx, a.value) };
+        });
     },
   }),
   certRule({
