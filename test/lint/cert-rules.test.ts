@@ -166,7 +166,6 @@ describe("certificate rules: each bad certificate raises its rule and nothing un
     const p = profile ?? "private";
     // Under cabf-br the baseline itself is not a public TLS certificate: the case's findings are what it adds.
     const base = p === "cabf-br" && !_name.startsWith("BR: a private-CA leaf") ? new Set(found(B.leaf(), p)) : new Set<string>();
-    if (process.env.LINT_DEBUG) console.log("DBG", _name, JSON.stringify(found(make(), p)));
     expect(found(make(), p).filter((x) => !base.has(x))).toEqual([...expected].sort());
   });
 });
@@ -185,12 +184,10 @@ describe("certificate rules: CA certificates", () => {
     ["subordinate without pathLen (notice only)", [B.bcCa(), B.ku([5, 6]), B.ski(id)], []],
     ["empty subject", [B.bcCa(), B.ku([5, 6]), B.ski(id)], ["cert.ca.cn_missing", "cert.issuer.empty", "cert.subject.ca_empty", "cert.subject.empty_without_san"], sequence()],
   ])("%s", (_n, exts, expected, subject) => {
-    if (process.env.LINT_DEBUG) console.log("DBG", _n, JSON.stringify(found(caTbs(exts, subject), "private", null)));
     expect(found(caTbs(exts, subject), "private", null)).toEqual([...expected].sort());
   });
   it("BR CA naming: country and organization", () => {
     const der = caTbs([B.bcCa(), B.ku([0, 5, 6]), B.ski(id)], B.name(B.cn("Only A CN")));
-    if (process.env.LINT_DEBUG) console.log("DBG BR", JSON.stringify(found(der, "cabf-br", null)));
     expect(found(der, "cabf-br", null)).toEqual(["cert.ca.country_missing", "cert.ca.organization_missing"]);
   });
 });

@@ -63,7 +63,6 @@ const CASES: Case[] = [
 describe("CRL rules: each bad CRL raises its rule and nothing unexpected", () => {
   it.each(CASES)("%s", (name, make, expected, profile) => {
     for (const id of expected) expect(ruleById(id), id).toBeDefined();
-    if (process.env.LINT_DEBUG) console.log("DBG", name, JSON.stringify(found(make(), profile ?? "private")));
     expect(found(make(), profile ?? "private")).toEqual([...expected].sort());
   });
 

@@ -127,7 +127,7 @@ registerRules([
     profiles: BR,
     citation: "CABF BR §7.1.2.10.8",
     zlint: "w_sub_ca_name_constraints_not_critical",
-    effective: date("2013-02-21"),
+    effective: date("2012-06-08"),
     description: "A subordinate CA's nameConstraints is critical.",
     check: (ctx) => {
       const e = ext(ctx, OIDS.nameConstraints);
@@ -490,7 +490,7 @@ registerRules([
     profiles: BR,
     citation: "CABF BR §7.1.3 (v1.2.1)",
     zlint: "w_sub_cert_sha1_expiration_too_long",
-    effective: date("2014-01-01"),
+    effective: date("2015-01-16"),
     description: "A SHA-1-signed subscriber certificate expires by 2017-01-01.",
     check: (ctx) => {
       const a = oidOf(ctx.der, ctx.nodes.signature?.children?.[0]);

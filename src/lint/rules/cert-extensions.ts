@@ -768,7 +768,7 @@ registerRules([
   criticality("cert.cdp.br_sub_critical", OIDS.crlDistributionPoints, "a subscriber certificate's cRLDistributionPoints", "non-critical", "error", "CABF BR §7.1.2.11.2", "e_sub_cert_crl_distribution_points_marked_critical", "2012-07-01", LEAF, ["cabf-br"]),
   criticality("cert.cdp.br_sub_ca_critical", OIDS.crlDistributionPoints, "a subordinate CA's cRLDistributionPoints", "non-critical", "error", "CABF BR §7.1.2.11.2", "e_sub_ca_crl_distribution_points_marked_critical", "2012-07-01", ["intermediate"], ["cabf-br"]),
   criticality("cert.aia.br_sub_critical", OIDS.authorityInfoAccess, "a subscriber certificate's authorityInfoAccess", "non-critical", "error", "CABF BR §7.1.2.7.7", "e_sub_cert_aia_marked_critical", "2012-07-01", LEAF, ["cabf-br"]),
-  criticality("cert.aia.br_sub_ca_critical", OIDS.authorityInfoAccess, "a subordinate CA's authorityInfoAccess", "non-critical", "error", "CABF BR §7.1.2.10.3", "e_sub_ca_aia_marked_critical", "1970-01-01", ["intermediate"], ["cabf-br"]),
+  criticality("cert.aia.br_sub_ca_critical", OIDS.authorityInfoAccess, "a subordinate CA's authorityInfoAccess", "non-critical", "error", "CABF BR §7.1.2.10.3", "e_sub_ca_aia_marked_critical", "1950-01-01", ["intermediate"], ["cabf-br"]),
   // ---------------------------------------------------------------- certificatePolicies
   certRule({
     id: "cert.policy.duplicate",

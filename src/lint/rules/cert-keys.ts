@@ -204,6 +204,7 @@ registerRules([
     profiles: BR,
     citation: "CABF BR §6.1.5",
     zlint: "e_public_key_type_not_allowed",
+    effective: date("2012-07-01"),
     description: "The public key is RSA or ECDSA.",
     check: (ctx) => {
       const k = pk(ctx);
