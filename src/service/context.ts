@@ -13,6 +13,8 @@ export interface ServiceConfig {
   ocspBaseUrl?: string;
   /** CRL validity in days when a CA does not set CrlDay. */
   defaultCrlDays: number;
+  /** CreateCustomCertificate results linted under the `cas` profile: refuse on errors, warn (default, `LintFindings` in the answer) or off. */
+  customLint?: "off" | "warn" | "refuse";
   /** Certificate orders (API 2020-04-07): how long domain validation may take. Default 3 days. */
   orderValidationWindowSec?: number;
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { createCsr } from "../../src/csr/index.js";
-import { ServiceError } from "../../src/service/index.js";
+import { ServiceError, call } from "../../src/service/index.js";
 import { parseValidity } from "../../src/service/actions/custom.js";
 import { openssl } from "../helpers/openssl.js";
 import { ROOT_PARAMS, SUB_PARAMS, sqliteContext } from "../helpers/service.js";
@@ -120,5 +120,32 @@ describe("parseValidity", () => {
     ["2027-01-02T00:00:00Z/2027-01-03T00:00:00Z", { beforeTime: 1798848000, afterTime: 1798934400 }],
   ])("%s", (v, expected) => {
     expect(parseValidity(v, now)).toEqual(expected);
+  });
+});
+
+describe("CreateCustomCertificate under the lint gate (cas profile)", () => {
+  const ecEnciphering = { Extensions: { KeyUsage: { KeyEncipherment: true, DigitalSignature: true }, SubjectAlternativeNames: [{ Type: "dNSName", Value: "custom.example.com" }] } };
+  it("warn (the default): issues, and names the broken rules in LintFindings", async () => {
+    const r = await s.call("CreateCustomCertificate", { ParentIdentifier: subId, Csr: csr, Validity: "30d", ApiPassthrough: ecEnciphering });
+    expect(r.Identifier).toBeTruthy();
+    expect(r.LintFindings.map((f: { Rule: string }) => f.Rule)).toContain("cert.key.ecdsa_encipherment");
+  });
+  it("refuse: InvalidCertificate.Lint naming the rule, and nothing stored; a clean request passes", async () => {
+    const before = await s.ctx.store.counts();
+    const strict = (action: string, params: Record<string, unknown>) => call({ ...s.ctx, config: { ...s.ctx.config, customLint: "refuse" } }, action, params);
+    const e = await strict("CreateCustomCertificate", { ParentIdentifier: subId, Csr: csr, Validity: "30d", ApiPassthrough: ecEnciphering }).then(
+      () => null,
+      (x: unknown) => x as ServiceError,
+    );
+    expect(e?.code).toBe("InvalidCertificate.Lint");
+    expect(e?.message).toContain("cert.key.ecdsa_encipherment");
+    expect((await s.ctx.store.counts()).certificates).toBe(before.certificates);
+    const clean = (await strict("CreateCustomCertificate", {
+      ParentIdentifier: subId,
+      Csr: csr,
+      Validity: "30d",
+      ApiPassthrough: { Extensions: { SubjectAlternativeNames: [{ Type: "dNSName", Value: "custom.example.com" }] } },
+    })) as Record<string, unknown>;
+    expect(clean.LintFindings).toBeUndefined();
   });
 });

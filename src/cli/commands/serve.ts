@@ -1,6 +1,6 @@
 /** `caskit serve` (the CAS API over HTTP) and `caskit accesskey create|list|disable`. */
 import { randomBytes } from "node:crypto";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { availableParallelism } from "node:os";
 import { serveWorkers } from "../../http/cluster.js";
 import { DEFAULT_TENANT } from "../../service/context.js";
@@ -21,6 +21,7 @@ export function register(program: Command): void {
     .option("--crl-interval <s>", "seconds between scheduled CRL refreshes (0 = none)", (v) => Number(v), 60)
     .option("--quiet", "no request logs")
     .option("--workers <n>", "processes serving the port (default: the number of cores; 1 = this process only)", positiveInt, availableParallelism())
+    .addOption(new Option("--lint-custom <mode>", "lint CreateCustomCertificate results (cas profile): refuse on errors, warn (LintFindings in the answer) or off").choices(["refuse", "warn", "off"]).default("warn"))
     .option("--dcv-interval <s>", "seconds between passes of the domain validator over pending certificate orders (0 = none)", (v) => Number(v), 10)
     .option("--dcv-backoff <s>", "wait after an order's first failed look, doubled after each (up to an hour)", positiveInt, 15)
     .option("--order-validation-window <s>", "how long an order's domain validation may take before it fails", positiveInt, 3 * 86_400);
@@ -43,6 +44,7 @@ export function register(program: Command): void {
         ocspBaseUrl: o.ocspBaseUrl ?? process.env.CASKIT_OCSP_BASE_URL,
         defaultCrlDays: o.crlDays,
         orderValidationWindowSec: o.orderValidationWindow,
+        customLint: o.lintCustom,
       },
       dcv: o.dcvInterval > 0 ? { validator: validatorFrom(o), intervalSec: o.dcvInterval, backoffSec: o.dcvBackoff } : undefined,
       onListen: ({ host, port: p }) => process.stdout.write(`caskit listening on http://${host}:${p}${workers > 1 ? ` (${workers} workers)` : ""}\n`),

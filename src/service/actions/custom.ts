@@ -8,7 +8,9 @@ import { parseCsr } from "../../csr/index.js";
 import type { CustomCritical, CustomKeyUsage } from "../../issue/issuer.js";
 import type { SanEntry, ValidityParams } from "../../types.js";
 import { issuerOf } from "../authority.js";
-import { invalid, stateError } from "../errors.js";
+import { lintCertificate } from "../../lint/index.js";
+import type { ServiceContext } from "../context.js";
+import { ServiceError, invalid, stateError } from "../errors.js";
 import { bool, int, list, str } from "../params.js";
 import { defineAction } from "../run.js";
 import { caOrNotFound, effectiveCaStatus } from "./ca.js";
@@ -69,6 +71,24 @@ export function parseValidity(v: string, now: Date): ValidityParams {
   return { beforeTime: at(a), afterTime: at(b) };
 }
 
+/**
+ * A custom profile can ask for certificates no relying party should see (an EC key "enciphering", a
+ * serverAuth leaf naming nothing). Each one is linted under the `cas` profile before it is stored:
+ * `refuse` answers InvalidCertificate.Lint and stores nothing; `warn` (the default) issues it and adds
+ * `LintFindings` (a caskit field the SDK ignores); `off` skips the lint.
+ */
+function lintGate(ctx: ServiceContext, certificatePem: string, issuerPem: string): Array<{ Rule: string; Severity: string; Message: string }> {
+  const mode = ctx.config.customLint ?? "warn";
+  if (mode === "off") return [];
+  const report = lintCertificate(certificatePem, { profile: "cas", issuer: issuerPem, now: ctx.now() });
+  const serious = report.findings.filter((f) => f.severity !== "notice");
+  if (mode === "refuse" && report.counts.error > 0) {
+    const errors = serious.filter((f) => f.severity === "error");
+    throw new ServiceError("InvalidCertificate.Lint", 400, `the certificate would break ${errors.length} lint rule(s): ${errors.map((f) => `${f.rule} (${f.message.slice(0, 120)})`).join("; ").slice(0, 900)}`);
+  }
+  return serious.map((f) => ({ Rule: f.rule, Severity: f.severity, Message: f.message }));
+}
+
 export const createCustomCertificate = defineAction({
   name: "CreateCustomCertificate",
   mutates: true,
@@ -117,7 +137,9 @@ export const createCustomCertificate = defineAction({
       serialNumber: ap.SerialNumber === undefined ? undefined : BigInt(ap.SerialNumber),
       enableCrl: p.EnableCrl ?? (rec.crlEnabled && !!ctx.config.crlBaseUrl),
     });
-    const out = await commit(ctx, tx, rec, r, p.Immediately);
+    const findings = lintGate(ctx, r.certificatePem, rec.certificatePem);
+    const out: Record<string, unknown> = await commit(ctx, tx, rec, r, p.Immediately);
+    if (findings.length) out.LintFindings = findings;
     // §6.7 names the certificate field `Certificate` (not X509Certificate).
     if (out.X509Certificate) {
       out.Certificate = out.X509Certificate;
@@ -125,5 +147,5 @@ export const createCustomCertificate = defineAction({
     }
     return out;
   },
-  target: (_p, r) => r.Identifier ?? null,
+  target: (_p, r) => (typeof r.Identifier === "string" ? r.Identifier : null),
 });
