@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every benchmark in one process and one run, each beside its ceiling.
- * `npm run bench -- --json` prints the rows as a JSON array; `--only csr,issue,crl,durable,http,growth,dcv` picks suites.
+ * `npm run bench -- --json` prints the rows as a JSON array; `--only csr,issue,crl,durable,http,growth,dcv,lint` picks suites.
  * The http suite runs the built CLI: `npm run build` first (the bench script does it).
  */
 import { runCrlBench } from "./crl.bench.js";
@@ -18,6 +18,7 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   http: runHttpBench,
   growth: () => import("./growth.bench.js").then((m) => m.runGrowthBench()),
   dcv: () => import("./dcv.bench.js").then((m) => m.runDcvBench()),
+  lint: () => import("./lint.bench.js").then((m) => m.runLintBench()),
 };
 
 const args = process.argv.slice(2);
