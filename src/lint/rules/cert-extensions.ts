@@ -443,6 +443,22 @@ registerRules([
     },
   }),
   certRule({
+    id: "cert.eku.br_other_values",
+    targets: LEAF,
+    severity: "warning",
+    profiles: ["cabf-br"],
+    citation: "CABF BR §7.1.2.7.10",
+    zlint: "e_sub_cert_eku_check",
+    effective: date("2023-09-15"),
+    description: "A TLS subscriber certificate's extKeyUsage has no value besides serverAuth and clientAuth (any other is NOT RECOMMENDED).",
+    check: (ctx) => {
+      const e = ekus(ctx);
+      const forbidden = [OIDS.ekuAny, OIDS.ekuCodeSigning, OIDS.ekuEmailProtection, OIDS.ekuTimeStamping, OIDS.ekuOcspSigning, "1.3.6.1.4.1.11129.2.4.4"] as string[];
+      const other = (e ?? []).filter((o) => o !== OIDS.ekuServerAuth && o !== OIDS.ekuClientAuth && !forbidden.includes(o));
+      return e?.includes(OIDS.ekuServerAuth) && other.length ? [{ message: `extKeyUsage has ${other.join(", ")}; the BRs do not recommend values besides serverAuth and clientAuth — remove them`, location: loc(ctx, ext(ctx, OIDS.extKeyUsage)?.tlv) }] : ok;
+    },
+  }),
+  certRule({
     id: "cert.eku.br_extra_values",
     targets: LEAF,
     severity: "warning",
