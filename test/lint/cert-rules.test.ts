@@ -156,6 +156,7 @@ const CASES: Case[] = [
   ["BR: nameConstraints on reserved addresses", () => B.leaf({ extensions: B.exts({}, B.ext("2.5.29.30", sequence(tlv(0xa0, sequence(B.ipName([192, 0, 0, 0, 255, 255, 0, 0])))), true)) }), ["cert.ca.nc_reserved_ip", "cert.nc.not_in_ca"], "cabf-br"],
   ["BR: O without locality or province", () => B.leaf({ subject: B.name(B.c("US"), B.o("Example"), B.cn("www.example.internal")) }), ["cert.subject.br_locality_required", "cert.subject.br_province_required"], "cabf-br"],
   ["BR: OCSP responder with CDP", () => B.leaf({ extensions: B.exts({ eku: B.eku("1.3.6.1.5.5.7.3.9") }, B.ext("1.3.6.1.5.5.7.48.1.5", NULL), B.ext("2.5.29.31", sequence(sequence(tlv(0xa0, tlv(0xa0, B.uri("http://crl.example.com/a.crl"))))))) }), ["cert.eku.br_values", "cert.ocsp.cdp_forbidden"], "cabf-br"],
+  ["BR: serverAuth with an unknown EKU", () => B.leaf({ extensions: B.exts({ eku: B.eku(B.SERVER_AUTH, "1.2.3.4.5") }) }), ["cert.eku.br_other_values"], "cabf-br"],
   ["empty SCT list", () => B.leaf({ extensions: B.exts({}, B.ext("1.3.6.1.4.1.11129.2.4.2", octetString(Uint8Array.of(0, 0)))) }), ["cert.ct.empty_sct_list"]],
   ["BR: a private-CA leaf lacks policies, AIA; CN not recommended", () => B.leaf(), ["cert.aia.br_sub_ca_issuers", "cert.aia.br_sub_missing", "cert.cdp.br_missing", "cert.policy.br_sub_missing", "cert.subject.cn_not_recommended"], "cabf-br"],
 ];
