@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { createCsr } from "../../src/csr/index.js";
+import { toPem } from "../../src/internal/pem.js";
 import { openssl } from "../helpers/openssl.js";
 import { sdkError, servedStore } from "../helpers/sdk.js";
 
@@ -32,7 +33,11 @@ const pemOf = async (id: string) => (await srv.call("DescribeCACertificate", { I
 
 /** OpenSSL's chain check of `leaf` with both CRLs fetched over HTTP. */
 async function verdict(leaf: string) {
-  const crls = [await crlOver(subId), await crlOver(rootId)].map((d) => `-----BEGIN X509 CRL-----\n${Buffer.from(d).toString("base64").replace(/.{64}/g, "$&\n")}\n-----END X509 CRL-----\n`).join("");
+  // toPem, not a hand-rolled block: a body of exactly 64·n base64 characters left a blank line before END,
+  // which OpenSSL cannot read (a CRL of 288 bytes did that now and then).
+  // toPem, not a hand-rolled block: a body of exactly 64·n base64 characters left a blank line before END,
+  // which OpenSSL cannot read (a CRL of 288 bytes did that now and then).
+  const crls = [await crlOver(subId), await crlOver(rootId)].map((d) => toPem("X509 CRL", d)).join("");
   const r = openssl(["verify", "-crl_check_all", "-CAfile", file("root.pem", await pemOf(rootId)), "-untrusted", file("sub.pem", await pemOf(subId)), "-CRLfile", file("crls.pem", crls), file("leaf.pem", leaf)]);
   return { ok: r.ok, out: r.stdout + r.stderr };
 }

@@ -50,7 +50,9 @@ afterAll(async () => {
   tmp.remove();
 });
 
-const issue = () => send(server!.port, signV3({ ak, action: "CreateServerCertificateWithCsr", form: { ParentIdentifier: subId, Csr: csr, Days: "30" } }));
+/** A request, given up after `ms`: one dispatched to a worker just killed is never answered (clients time out). */
+const within = <T>(p: Promise<T>, ms = 10_000) => Promise.race([p, new Promise<never>((_, no) => setTimeout(() => no(new Error("no answer in time")), ms).unref())]);
+const issue = () => within(send(server!.port, signV3({ ak, action: "CreateServerCertificateWithCsr", form: { ParentIdentifier: subId, Csr: csr, Days: "30" } })));
 
 describe("serve --workers 2 (SQLite)", () => {
   it("two worker processes answer one port; a replay is refused whichever worker gets it", async () => {
@@ -87,7 +89,7 @@ describe("serve --workers 2 (SQLite)", () => {
     expect(workersOf(server!.proc.pid as number)).toHaveLength(2);
     const stored = new Set<string>();
     for (let page = 1; ; page++) {
-      const list = await send(server!.port, signV3({ ak, action: "ListClientCertificate", form: { ShowSize: "1000", CurrentPage: String(page) } }));
+      const list = await within(send(server!.port, signV3({ ak, action: "ListClientCertificate", form: { ShowSize: "1000", CurrentPage: String(page) } })), 30_000);
       const items = list.json().CertificateList as Array<{ Identifier: string }>;
       for (const c of items) stored.add(c.Identifier);
       if (items.length < 1000) break;
@@ -95,7 +97,7 @@ describe("serve --workers 2 (SQLite)", () => {
     expect(answered.filter((id) => !stored.has(id))).toEqual([]);
     expect((await issue()).status).toBe(200);
     expect(await server!.stop()).toBe(0);
-  });
+  }, 120_000);
 
   it("the throttle holds for the account across both workers (counted in the store)", async () => {
     server = await startServe(env, ["--workers", "2", "--throttle", "4"]);
