@@ -124,28 +124,23 @@ export async function runDcvBench(): Promise<BenchRow[]> {
         };
         const alone: number[] = [];
         const during: number[] = [];
-        let validating = true;
-        const background = (async () => {
+        let validating = false;
+        /** Passes back to back (a short pause when none is due) until `validating` is cleared. */
+        const validate = async () => {
+          validating = true;
           while (validating) {
             const r = await validatePendingOrders(store, ctx.config, validator2, () => new Date(), { batch: 200, concurrency: 16 });
             if (r.checked === 0) await new Promise((ok) => setTimeout(ok, 20));
           }
-        })();
+        };
+        let background = validate();
         // Alternate: rounds with the validator busy, then with it paused.
         for (let round = 0; round < 3; round++) {
           during.push(await issueFor(1500));
           validating = false;
           await background;
           alone.push(await issueFor(1500));
-          if (round < 2) {
-            validating = true;
-            void (async () => {
-              while (validating) {
-                const r = await validatePendingOrders(store, ctx.config, validator2, () => new Date(), { batch: 200, concurrency: 16 });
-                if (r.checked === 0) await new Promise((ok) => setTimeout(ok, 20));
-              }
-            })();
-          }
+          if (round < 2) background = validate();
         }
         validating = false;
         rows.push(row("dcv: private-CA issuance while the validator runs (8 in flight)", "certs/s", median(during), "same, validator idle", median(alone)));
