@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_CSR_BYTES } from "../csr/index.js";
 import { CsrError } from "../errors.js";
+import { toPem } from "../internal/pem.js";
 import { CliError, EXIT } from "./output.js";
 
 /** The names a directory's CSR files have (`issue batch DIR`, `csr check DIR`). */
@@ -43,4 +44,14 @@ export function readCsrBytes(file: string): Buffer {
   }
   if (bytes.length > MAX_CSR_BYTES) throw tooLarge(bytes.length); // grew since the stat
   return bytes;
+}
+
+/**
+ * A CSR file as the service's `Csr` string: DER (it starts with a SEQUENCE tag) is wrapped in a
+ * CERTIFICATE REQUEST PEM block, anything else is passed as text for the parser to judge. The size is
+ * checked on the file before reading it (readCsrBytes): too_large, InvalidCsr.TooLarge, exit 1.
+ */
+export function readCsr(file: string): string {
+  const bytes = readCsrBytes(file);
+  return bytes[0] === 0x30 ? toPem("CERTIFICATE REQUEST", bytes) : bytes.toString("utf8");
 }

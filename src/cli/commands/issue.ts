@@ -8,22 +8,12 @@ import type { Command } from "commander";
 import { CliError, EXIT, type Out } from "../output.js";
 import type { Session } from "../session.js";
 import { toServiceError } from "../../service/errors.js";
-import { csrFilesIn, readCsrBytes } from "../csr-files.js";
-import { toPem } from "../../internal/pem.js";
+import { csrFilesIn, readCsr } from "../csr-files.js";
 import { keyPassphrase } from "../secrets.js";
 import { type Opts, subjectOptions, validityOptions, validityParams, withSession } from "./shared.js";
 
 const leafSubject = (o: Opts) => ({ Organization: o.org, OrganizationUnit: o.ou, Country: o.country, State: o.state, Locality: o.locality });
 
-/**
- * A CSR file as the service's `Csr` string: DER (it starts with a SEQUENCE tag) is wrapped in a
- * CERTIFICATE REQUEST PEM block, anything else is passed as text for the parser to judge. The size is
- * checked on the file before reading it (readCsrBytes): too_large, InvalidCsr.TooLarge, exit 1.
- */
-export function readCsr(file: string): string {
-  const bytes = readCsrBytes(file);
-  return bytes[0] === 0x30 ? toPem("CERTIFICATE REQUEST", bytes) : bytes.toString("utf8");
-}
 
 /** Writes `<name>.pem`, `<name>.chain.pem` and, for generated keys, `<name>.key` (0600). */
 async function writeOut(s: Session, dir: string, name: string, r: Record<string, any>, o: Opts): Promise<Record<string, string>> {

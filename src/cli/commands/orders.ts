@@ -3,15 +3,14 @@
  * (`product`, `package`, `contact`, `company`) and the orders themselves (`order …`), each a thin shell
  * over the service (the same actions `caskit serve` answers under Version 2020-04-07).
  */
-import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { toPem } from "../../internal/pem.js";
 import { type DcvValidator, approveAllValidator, createDcvValidator } from "../../dcv/index.js";
 import { type ServiceContext, call } from "../../service/index.js";
 import { addCompany, addContact, grantPackage, mapProduct } from "../../service/orders/operator.js";
 import { PRODUCTS, validateOrder, validatePendingOrders } from "../../service/orders/index.js";
 import { DEFAULT_TENANT } from "../../service/context.js";
 import { CliError, EXIT } from "../output.js";
+import { readCsr } from "../csr-files.js";
 import type { Session } from "../session.js";
 import { type Opts, positiveInt, withSession } from "./shared.js";
 
@@ -40,12 +39,6 @@ export function validatorFrom(o: Opts): DcvValidator {
     throw new CliError("InvalidDcvOption", (e as Error).message, EXIT.usage);
   }
 }
-
-/** A CSR file as the API takes it: PEM text as it is, DER bytes armored. */
-const csrText = (file: string): string => {
-  const bytes = readFileSync(file);
-  return bytes.subarray(0, 64).toString("latin1").includes("-----BEGIN") ? bytes.toString("utf8") : toPem("CERTIFICATE REQUEST", bytes);
-};
 
 const orderId = (v: string): number => {
   if (!/^\d{1,15}$/.test(v)) throw new InvalidArgumentError("an order id (a number)");
@@ -161,7 +154,7 @@ export function register(program: Command): void {
     .addOption(tenantOption())
     .action((_o, cmd: Command) =>
       withSession(cmd, async (s, out, o) => {
-        const csr = o.csr ? csrText(o.csr) : undefined;
+        const csr = o.csr ? readCsr(o.csr) : undefined;
         const r = await callAs(s, o, "CreateCertificateForPackageRequest", { Csr: csr, Domain: o.domain, ProductCode: o.product, ValidateType: o.validate, CompanyName: o.company, Username: o.name, Phone: o.phone, Email: o.email });
         const st = await callAs(s, o, "DescribeCertificateState", { OrderId: r.OrderId });
         out.result({ ...r, ...st }, () => `order ${r.OrderId}: ${challengeText(st)}`);
@@ -215,7 +208,7 @@ export function register(program: Command): void {
     .addOption(tenantOption())
     .action((id: string, _o, cmd: Command) =>
       withSession(cmd, async (s, out, o) => {
-        const r = await callAs(s, o, "RenewCertificateOrderForPackageRequest", { OrderId: orderId(id), Csr: o.csr ? csrText(o.csr) : undefined });
+        const r = await callAs(s, o, "RenewCertificateOrderForPackageRequest", { OrderId: orderId(id), Csr: o.csr ? readCsr(o.csr) : undefined });
         out.result(r, () => `order ${r.OrderId} renews ${id}`);
       }),
     );
