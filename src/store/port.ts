@@ -18,6 +18,7 @@ import type { SanEntry, SubjectParams } from "../types.js";
 import type { CompanyRepo, ContactRepo, OrderRepo, PackageRepo, ProductCaRepo } from "./port-orders.js";
 
 export type * from "./port-orders.js";
+export type * from "./port-ocsp.js";
 
 /** The certificate-order repositories (port-orders.ts). */
 export interface OrderRepos {
@@ -306,6 +307,8 @@ export interface ThrottleRepo {
 
 /** The repositories, bound to one open transaction. Valid only inside the `transaction` callback. */
 export interface StoreTx extends OrderRepos {
+  /** OCSP responders and pre-signed answers (port-ocsp.ts). */
+  ocsp: import("./port-ocsp.js").OcspRepo;
   tenants: TenantRepo;
   accessKeys: AccessKeyRepo;
   cas: CaRepo;

@@ -8,6 +8,7 @@ import { systemNow } from "../internal/env.js";
 import { StoreError } from "./errors.js";
 import { KeyVault } from "./crypto-at-rest.js";
 import { orderRepos } from "./sql-orders.js";
+import { ocspRepo } from "./sql-ocsp.js";
 import { type Dialect, MIGRATIONS, SCHEMA_VERSION } from "./migrations/index.js";
 import type {
   AccessKeyRecord,
@@ -303,6 +304,7 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
 
   return {
     ...orderRepos(c, vault),
+    ocsp: ocspRepo(c, vault),
     tenants: {
       async create(t: TenantRecord) {
         await c.run("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)", [t.id, t.name, t.createdAt.getTime()]);

@@ -13,6 +13,7 @@ import { sql as pg0005 } from "./postgres/0005-revocation-integrity.js";
 import { sql as pg0006 } from "./postgres/0006-nonces.js";
 import { sql as pg0007 } from "./postgres/0007-orders.js";
 import { sql as pg0008 } from "./postgres/0008-throttle.js";
+import { sql as pg0009 } from "./postgres/0009-ocsp.js";
 import { sql as sqlite0001 } from "./sqlite/0001-init.js";
 import { sql as sqlite0002 } from "./sqlite/0002-indexes.js";
 import { sql as sqlite0003 } from "./sqlite/0003-partial-revoked-indexes.js";
@@ -21,6 +22,7 @@ import { sql as sqlite0005 } from "./sqlite/0005-revocation-integrity.js";
 import { sql as sqlite0006 } from "./sqlite/0006-nonces.js";
 import { sql as sqlite0007 } from "./sqlite/0007-orders.js";
 import { sql as sqlite0008 } from "./sqlite/0008-throttle.js";
+import { sql as sqlite0009 } from "./sqlite/0009-ocsp.js";
 
 /** The SQL dialects the store speaks. */
 export type Dialect = "sqlite" | "postgres";
@@ -43,6 +45,7 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 6, name: "nonces", sql: sqlite0006 },
     { version: 7, name: "orders", sql: sqlite0007 },
     { version: 8, name: "throttle", sql: sqlite0008 },
+    { version: 9, name: "ocsp", sql: sqlite0009 },
   ],
   postgres: [
     { version: 1, name: "init", sql: pg0001 },
@@ -53,6 +56,7 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 6, name: "nonces", sql: pg0006 },
     { version: 7, name: "orders", sql: pg0007 },
     { version: 8, name: "throttle", sql: pg0008 },
+    { version: 9, name: "ocsp", sql: pg0009 },
   ],
 };
 
