@@ -16,6 +16,7 @@ import { fromPemAll } from "../internal/pem.js";
 import { actionFor } from "../service/index.js";
 import type { ServiceConfig, ServiceContext } from "../service/context.js";
 import { crlIsFresh, currentCrl } from "../service/crl.js";
+import { servedShardCrl } from "../service/crl-shards.js";
 import { type ProtocolErrorCode, ServiceError, notFound, protocolError, toServiceError } from "../service/errors.js";
 import { type OcspAnswer, answerOcsp } from "../service/ocsp.js";
 import { runAction } from "../service/run.js";
@@ -188,6 +189,20 @@ export function buildApp(o: AppOptions): FastifyInstance {
         return ca ? currentCrl({ store: o.store, tenantId: ca.tenantId, actor: "public", now, config: o.config }, tx, ca) : null;
       }));
     if (!crl) return sendError(req, reply, notFound("CACertificate", id));
+    const maxAge = Math.max(0, Math.floor((crl.nextUpdate.getTime() - now().getTime()) / 2000));
+    return reply
+      .type("application/pkix-crl")
+      .header("cache-control", `public, max-age=${maxAge}`)
+      .header("last-modified", crl.thisUpdate.toUTCString())
+      .header("expires", crl.nextUpdate.toUTCString())
+      .send(Buffer.from(crl.der));
+  });
+
+  // One shard of a partitioned CRL (docs/revocation.md): /crl/<ca>/<shard>.crl, the URL its certificates name.
+  app.get<{ Params: { id: string; shard: string } }>("/crl/:id/:shard", async (req, reply) => {
+    const m = /^(0|[1-9][0-9]{0,3})\.crl$/.exec(req.params.shard);
+    const crl = m ? await servedShardCrl({ store: o.store, config: o.config, now }, req.params.id, Number(m[1])) : null;
+    if (!crl) return sendError(req, reply, notFound("CACertificate", `${req.params.id}/${req.params.shard}`.slice(0, 200)));
     const maxAge = Math.max(0, Math.floor((crl.nextUpdate.getTime() - now().getTime()) / 2000));
     return reply
       .type("application/pkix-crl")

@@ -29,7 +29,7 @@ import {
 import { type GeneralNameBytes, type LeafTemplate, leafTemplate, writeLeaf } from "./leaf-writer.js";
 import { normalizeSubject } from "./name.js";
 import { newSerial, serialHex } from "./serial.js";
-import { caCertUrl, checkBaseUrl, crlUrl, ocspUrl } from "./urls.js";
+import { MAX_CRL_SHARDS, caCertUrl, checkBaseUrl, crlShardOf, crlShardUrl, crlUrl, ocspUrl } from "./urls.js";
 import { resolveValidity } from "./validity.js";
 
 /** Options of {@link Issuer.prepare}. */
@@ -53,6 +53,11 @@ interface CommonParams extends ValidityParams {
   subject?: SubjectOverrides;
   /** Adds the CRL distribution point (CAS EnableCrl). */
   enableCrl?: boolean;
+  /**
+   * The issuing CA's CRL shard count (docs/revocation.md): with `enableCrl` and N > 0 the CDP names the
+   * certificate's shard, `<base>/crl/<ca>/<serial mod N>.crl`, instead of the full CRL. 0/absent: the full CRL.
+   */
+  crlShards?: number;
 }
 
 /** Parameters of {@link Issuer.serverFromCsr} (CAS CreateServerCertificateWithCsr, docs/cas-api.md). */
@@ -102,6 +107,8 @@ export interface IssueResult {
   keySize: number;
   /** Present only when caskit generated the key (server()/client()). */
   keyPair?: KeyPair;
+  /** The CRL shard its CDP names; absent when the CDP is the full CRL (or there is none). */
+  crlShard?: number;
 }
 
 /** What the CRL builder needs from an issuer (exactly this shape; src/revoke takes it). */
@@ -120,6 +127,7 @@ interface LeafRequest {
   profile: "SERVER" | "CLIENT";
   validity: ValidityParams;
   enableCrl: boolean;
+  crlShards?: number;
   /** CreateCustomCertificate: its own constant extensions, SAN criticality and serial. */
   custom?: { prefix: Uint8Array; sanCritical: boolean; serial?: Uint8Array };
 }
@@ -148,6 +156,8 @@ export interface CustomFromCsrParams extends ValidityParams {
   /** A caller-chosen serial (positive, at most 20 octets); uniqueness is the store's to enforce. */
   serialNumber?: bigint;
   enableCrl?: boolean;
+  /** As {@link CommonParams.crlShards}. */
+  crlShards?: number;
 }
 
 /**
@@ -172,7 +182,12 @@ export class Issuer {
   readonly #templates: { SERVER: readonly [LeafTemplate, LeafTemplate]; CLIENT: readonly [LeafTemplate, LeafTemplate] };
   readonly #aki: Uint8Array;
   readonly #cdp: Uint8Array | null;
+  readonly #crlBase: string | null;
+  /** Templates whose CDP names a CRL shard, made on first use: key `profile:shard`. */
+  readonly #shardTemplates = new Map<string, LeafTemplate>();
   readonly #aia: Uint8Array | null;
+  readonly #serverPrefix: Uint8Array;
+  readonly #clientPrefix: Uint8Array;
 
   private constructor(ca: CertificateAuthority, options: IssuerOptions) {
     if (ca.kind !== "sub") throw new IssueError("root_cannot_issue_leaf", "only a subordinate CA issues server and client certificates (CAS)");
@@ -189,22 +204,25 @@ export class Issuer {
     const serverKu = keyUsage(rsa ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"]);
     const clientKu = keyUsage(["digitalSignature"]);
     this.#aki = authorityKeyIdentifier(ca.keyIdentifier);
-    this.#cdp = options.crlBaseUrl ? crlDistributionPoint(crlUrl(checkBaseUrl(options.crlBaseUrl, "crlBaseUrl"), ca.identifier)) : null;
+    this.#crlBase = options.crlBaseUrl ? checkBaseUrl(options.crlBaseUrl, "crlBaseUrl") : null;
+    this.#cdp = this.#crlBase ? crlDistributionPoint(crlUrl(this.#crlBase, ca.identifier)) : null;
     const ocsp = options.ocspBaseUrl ? ocspUrl(checkBaseUrl(options.ocspBaseUrl, "ocspBaseUrl"), ca.identifier) : undefined;
     const caIssuers = options.aiaBaseUrl ? caCertUrl(checkBaseUrl(options.aiaBaseUrl, "aiaBaseUrl"), ca.identifier) : undefined;
     this.#aia = ocsp || caIssuers ? authorityInfoAccessOf({ ocsp, caIssuers }) : null;
     const server = concat([bc, serverKu, extKeyUsage([EKU_OIDS.serverAuth as string])]);
     const client = concat([bc, clientKu, extKeyUsage([EKU_OIDS.clientAuth as string])]);
+    this.#serverPrefix = server;
+    this.#clientPrefix = client;
     this.#templates = {
       SERVER: [this.#template(server, false), this.#template(server, true)],
       CLIENT: [this.#template(client, false), this.#template(client, true)],
     };
   }
 
-  /** The constant parts of one profile; the CDP only when asked and configured, then the AIA. */
-  #template(prefix: Uint8Array, withCrl: boolean): LeafTemplate {
+  /** The constant parts of one profile; the CDP (the full CRL's, or `cdp`) only when asked and configured, then the AIA. */
+  #template(prefix: Uint8Array, withCrl: boolean, cdp: Uint8Array | null = this.#cdp): LeafTemplate {
     const tail: Uint8Array[] = [];
-    if (withCrl && this.#cdp) tail.push(this.#cdp);
+    if (withCrl && cdp) tail.push(cdp);
     if (this.#aia) tail.push(this.#aia);
     const ca = this.ca;
     return leafTemplate({ signatureAlgorithm: ca.signer.signatureAlgorithm.algorithmIdentifier, issuerName: ca.subjectDer, prefix, aki: this.#aki, tail: concat(tail) });
@@ -229,7 +247,7 @@ export class Issuer {
   serverFromCsr(csr: CsrFacts, params: ServerFromCsrParams): IssueResult {
     const subject = this.#subject(csr.cn ?? undefined, params.subject, csr.subjectFields);
     const sans = serverNames(subject.commonName, csr.sans, params.domain);
-    return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "SERVER", validity: params, enableCrl: !!params.enableCrl });
+    return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "SERVER", validity: params, enableCrl: !!params.enableCrl, crlShards: params.crlShards });
   }
 
   /**
@@ -244,7 +262,7 @@ export class Issuer {
     const sans = serverNames(subject.commonName, [], params.domain);
     this.#checkValidityEarly(params);
     const keyPair = await this.#generate(params.algorithm);
-    const r = this.#issue({ spki: keyPair.spki, keyFamily: keyPair.spec.family, keySize: keyPair.spec.bits, subject, sans, profile: "SERVER", validity: params, enableCrl: !!params.enableCrl });
+    const r = this.#issue({ spki: keyPair.spki, keyFamily: keyPair.spec.family, keySize: keyPair.spec.bits, subject, sans, profile: "SERVER", validity: params, enableCrl: !!params.enableCrl, crlShards: params.crlShards });
     return { ...r, keyPair };
   }
 
@@ -258,7 +276,7 @@ export class Issuer {
     const subject = this.#subject(params.commonName ?? csr.cn ?? undefined, params.subject, csr.subjectFields);
     const sans = clientNames(params.sanType, params.sanValue);
     requireClientName(subject, sans);
-    return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl });
+    return this.#issue({ spki: csr.spki, keyFamily: csr.keyFamily, keySize: csr.keySize, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl, crlShards: params.crlShards });
   }
 
   /**
@@ -272,7 +290,7 @@ export class Issuer {
     requireClientName(subject, sans);
     this.#checkValidityEarly(params);
     const keyPair = await this.#generate(params.algorithm);
-    const r = this.#issue({ spki: keyPair.spki, keyFamily: keyPair.spec.family, keySize: keyPair.spec.bits, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl });
+    const r = this.#issue({ spki: keyPair.spki, keyFamily: keyPair.spec.family, keySize: keyPair.spec.bits, subject, sans, profile: "CLIENT", validity: params, enableCrl: !!params.enableCrl, crlShards: params.crlShards });
     return { ...r, keyPair };
   }
 
@@ -320,6 +338,7 @@ export class Issuer {
       profile,
       validity: params,
       enableCrl: !!params.enableCrl,
+      crlShards: params.crlShards,
       custom: { prefix: concat(prefix), sanCritical: critical.has("SubjectAlternativeNames"), serial },
     });
   }
@@ -362,7 +381,20 @@ export class Issuer {
       throw new ProfileError("invalid_subject", "the certificate would name nothing: no subject and no subjectAltName", { field: "commonName" });
     }
     const serial = req.custom?.serial ?? newSerial(this.#random);
-    const template = req.custom ? this.#template(req.custom.prefix, req.enableCrl) : this.#templates[req.profile][req.enableCrl ? 1 : 0];
+    const shards = req.enableCrl ? (req.crlShards ?? 0) : 0;
+    if (!Number.isInteger(shards) || shards < 0 || shards > MAX_CRL_SHARDS) throw new ProfileError("invalid_extension", `crlShards must be a whole number from 0 to ${MAX_CRL_SHARDS}`, { field: "crlShards" });
+    const crlShard = shards > 0 ? crlShardOf(serial, shards) : undefined;
+    let template: LeafTemplate;
+    if (crlShard !== undefined) {
+      const cdp = crlDistributionPoint(crlShardUrl(this.#crlBase as string, ca.identifier, crlShard));
+      if (req.custom) template = this.#template(req.custom.prefix, true, cdp);
+      else {
+        const key = `${req.profile}:${crlShard}`;
+        let t = this.#shardTemplates.get(key);
+        if (!t) this.#shardTemplates.set(key, (t = this.#template(req.profile === "SERVER" ? this.#serverPrefix : this.#clientPrefix, true, cdp)));
+        template = t;
+      }
+    } else template = req.custom ? this.#template(req.custom.prefix, req.enableCrl) : this.#templates[req.profile][req.enableCrl ? 1 : 0];
     const der = writeLeaf(
       template,
       {
@@ -390,6 +422,7 @@ export class Issuer {
       certificateType: req.profile,
       keyFamily: req.keyFamily,
       keySize: req.keySize,
+      ...(crlShard !== undefined ? { crlShard } : {}),
     };
   }
 }

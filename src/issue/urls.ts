@@ -1,6 +1,7 @@
 /**
  * The public URLs certificates point to. The HTTP server serves exactly these paths, so they are
- * built in one place: `<crlBase>/crl/<caIdentifier>.crl` (DER CRL), `<aiaBase>/ca/<caIdentifier>.crt`
+ * built in one place: `<crlBase>/crl/<caIdentifier>.crl` (DER CRL), `<crlBase>/crl/<caIdentifier>/<shard>.crl`
+ * (one shard of a partitioned CRL, docs/revocation.md), `<aiaBase>/ca/<caIdentifier>.crt`
  * (DER CA certificate) and `<ocspBase>/ocsp/<caIdentifier>` (the CA's OCSP responder).
  */
 import { ProfileError } from "../errors.js";
@@ -24,6 +25,27 @@ export function checkBaseUrl(url: string, field: string): string {
  * crlUrl("https://pki.example.com", ca.identifier); // "https://pki.example.com/crl/<identifier>.crl"
  */
 export const crlUrl = (base: string, caIdentifier: string): string => `${base}/crl/${caIdentifier}.crl`;
+/**
+ * Where shard `shard` of a CA's partitioned CRL is published (the CDP of the certificates in that shard,
+ * and exactly the fullName of that CRL's issuingDistributionPoint; docs/revocation.md).
+ * @example
+ * crlShardUrl("https://pki.example.com", ca.identifier, 3); // "https://pki.example.com/crl/<identifier>/3.crl"
+ */
+export const crlShardUrl = (base: string, caIdentifier: string, shard: number): string => `${base}/crl/${caIdentifier}/${shard}.crl`;
+/** The most shards a CA may have (each is one more CRL to sign on every refresh). */
+export const MAX_CRL_SHARDS = 256;
+/**
+ * The shard of a certificate among `shards`: its serial number (unsigned big-endian) modulo `shards`.
+ * Fixed at issuance and computable by anyone from the certificate alone; caskit's serials are random,
+ * so certificates spread evenly.
+ * @example
+ * crlShardOf(Uint8Array.of(0x01, 0x07), 4); // 263 % 4 = 3
+ */
+export function crlShardOf(serial: Uint8Array, shards: number): number {
+  let r = 0;
+  for (const b of serial) r = (r * 256 + b) % shards;
+  return r;
+}
 /**
  * Where a CA's certificate is published (the AIA caIssuers of what it issues).
  * @example

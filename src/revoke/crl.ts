@@ -3,9 +3,11 @@
  * their lengths known up front — linear time, and memory of about the CRL's own size. (The @peculiar/x509
  * generator is quadratic in entries and labels PEM "BEGIN CRL", which OpenSSL cannot read.)
  */
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { DistributionPointName, GeneralName, IssuingDistributionPoint } from "@peculiar/asn1-x509";
 import type { Signer } from "../crypto/signer.js";
 import { RevokeError } from "../errors.js";
-import { bitString, concat, encodeLength, fromHex, implicitPrimitive, octetString, oid, sequence, time, tlv, unsignedInteger } from "../internal/der.js";
+import { TRUE, bitString, concat, encodeLength, fromHex, implicitPrimitive, octetString, oid, sequence, time, tlv, unsignedInteger } from "../internal/der.js";
 import { toPem } from "../internal/pem.js";
 import { CRL_REASONS, type CrlReason } from "./reasons.js";
 
@@ -32,6 +34,13 @@ export interface BuildCrlParams {
   crlNumber: bigint | number;
   thisUpdate: Date;
   nextUpdate: Date;
+  /**
+   * Makes this a CRL of limited scope (a shard of a partitioned CRL, RFC 5280 §5.2.5): a critical
+   * issuingDistributionPoint whose distributionPoint fullName is this one URI — exactly the CRL
+   * distribution point of the certificates it covers — and, with `onlyContainsUserCerts`, no CA
+   * certificates. Absent: a complete CRL with no IDP, which covers everything the issuer signed.
+   */
+  issuingDistributionPoint?: { fullName: string; onlyContainsUserCerts?: boolean };
 }
 
 export interface CrlResult {
@@ -47,6 +56,7 @@ export interface CrlResult {
 const OID_CRL_NUMBER = oid("2.5.29.20");
 const OID_AKI = oid("2.5.29.35");
 const OID_REASON = oid("2.5.29.21");
+const OID_IDP = oid("2.5.29.28");
 const V2 = Uint8Array.of(0x02, 0x01, 0x01);
 /** Times a DER time can carry (years 0000–9999). */
 const MIN_SEC = -62_167_219_200;
@@ -105,6 +115,18 @@ class ByteSink {
     }
     out.set(this.cur.subarray(0, this.pos), off);
   }
+}
+
+/** The critical issuingDistributionPoint extension (RFC 5280 §5.2.5: "this extension MUST be critical"). */
+function idpExtension(idp: NonNullable<BuildCrlParams["issuingDistributionPoint"]>): Uint8Array {
+  if (typeof idp.fullName !== "string" || !/^[\x21-\x7e]+$/.test(idp.fullName)) {
+    throw new RevokeError("invalid_crl_params", "issuingDistributionPoint.fullName must be an ASCII URI", { field: "issuingDistributionPoint" });
+  }
+  const value = new IssuingDistributionPoint({
+    distributionPoint: new DistributionPointName({ fullName: [new GeneralName({ uniformResourceIdentifier: idp.fullName })] }),
+    onlyContainsUserCerts: !!idp.onlyContainsUserCerts,
+  });
+  return sequence(OID_IDP, TRUE, octetString(new Uint8Array(AsnConvert.serialize(value))));
 }
 
 /** Largest entry: SEQUENCE header 2 + INTEGER 2+21 + GeneralizedTime 17 + a reasonCode extension. */
@@ -216,6 +238,7 @@ export function buildCrl(params: BuildCrlParams): CrlResult {
     sequence(
       sequence(OID_AKI, octetString(sequence(implicitPrimitive(0, issuer.keyIdentifier)))),
       sequence(OID_CRL_NUMBER, octetString(unsignedInteger(numBytes))),
+      ...(params.issuingDistributionPoint ? [idpExtension(params.issuingDistributionPoint)] : []),
     ),
   );
   const head = concat([V2, issuer.signer.signatureAlgorithm.algorithmIdentifier, issuer.nameDer, time(thisUpdate), time(nextUpdate)]);

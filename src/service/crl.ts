@@ -11,6 +11,7 @@
 import { buildCrl, type CrlReason, parseCrlReason, type RevokedEntry } from "../revoke/index.js";
 import type { CaRecord, CrlRecord, Store, StoreTx } from "../store/port.js";
 import { authorityOf, issuerOf } from "./authority.js";
+import { refreshShardCrls } from "./crl-shards.js";
 import type { ServiceConfig, ServiceContext } from "./context.js";
 import { toServiceError } from "./errors.js";
 
@@ -87,7 +88,7 @@ export interface CrlRefreshReport {
 }
 
 /**
- * The scheduled pass: every active CA's CRL is brought up to date (rebuilt when a revocation is not
+ * The scheduled pass: every active CA's CRL — and its CRL shards, if it has any — is brought up to date (rebuilt when a revocation is not
  * covered or half its validity is gone, so it never reaches nextUpdate while caskit runs). Each CA in
  * its own transaction: one CA's failure is reported and the others still refresh. Returns the CAs rebuilt.
  */
@@ -100,8 +101,11 @@ export async function refreshAllCrls(store: Store, config: ServiceConfig, now: (
         const ca = await tx.cas.getPublic(id);
         if (!ca) return;
         const before = await tx.crls.latest(id);
-        const after = await currentCrl({ store, tenantId: ca.tenantId, actor: "scheduler", now, config }, tx, ca);
-        if (after.crlNumber !== before?.crlNumber) rebuilt.push(id);
+        const ctx: ServiceContext = { store, tenantId: ca.tenantId, actor: "scheduler", now, config };
+        const after = await currentCrl(ctx, tx, ca);
+        // Its CRL shards too (crl-shards.ts): each re-signed when a revocation touched it or half its validity passed.
+        const shards = await refreshShardCrls(ctx, tx, ca);
+        if (after.crlNumber !== before?.crlNumber || shards.length) rebuilt.push(id);
       });
       report?.ok(id);
     } catch (e) {

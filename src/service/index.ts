@@ -11,6 +11,7 @@ export { runAction, type Action } from "./run.js";
 export { ServiceError, toServiceError, CAS_ERROR_TABLE } from "./errors.js";
 export { DEFAULT_TENANT, type ServiceConfig, type ServiceContext } from "./context.js";
 export { currentCrl, rebuildCrl } from "./crl.js";
+export { currentShardCrl, refreshShardCrls, servedShardCrl } from "./crl-shards.js";
 
 import { PCA_ACTIONS } from "./actions/index.js";
 import type { ServiceContext } from "./context.js";

@@ -19,6 +19,7 @@ import type { CompanyRepo, ContactRepo, OrderRepo, PackageRepo, ProductCaRepo } 
 
 export type * from "./port-orders.js";
 export type * from "./port-ocsp.js";
+export type * from "./port-crl-shards.js";
 
 /** The certificate-order repositories (port-orders.ts). */
 export interface OrderRepos {
@@ -84,6 +85,9 @@ export interface CaRecord {
    * transaction under the CA's row lock; a CRL records the value it covers. Set by the store.
    */
   revocationSeq?: number;
+  /** CRL shards its new certificates are spread over (0: none) and the most it has ever had (docs/revocation.md). Set by the store. */
+  crlShards?: number;
+  crlShardHigh?: number;
 }
 
 /** An issued end-entity certificate. `serialNumber` is unique per `issuerId` (enforced by the database). */
@@ -309,6 +313,8 @@ export interface ThrottleRepo {
 export interface StoreTx extends OrderRepos {
   /** OCSP responders and pre-signed answers (port-ocsp.ts). */
   ocsp: import("./port-ocsp.js").OcspRepo;
+  /** Partitioned CRLs (port-crl-shards.ts). */
+  crlShards: import("./port-crl-shards.js").CrlShardRepo;
   tenants: TenantRepo;
   accessKeys: AccessKeyRepo;
   cas: CaRepo;

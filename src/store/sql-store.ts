@@ -9,6 +9,7 @@ import { StoreError } from "./errors.js";
 import { KeyVault } from "./crypto-at-rest.js";
 import { orderRepos } from "./sql-orders.js";
 import { ocspRepo } from "./sql-ocsp.js";
+import { crlShardRepo } from "./sql-crl-shards.js";
 import { type Dialect, MIGRATIONS, SCHEMA_VERSION } from "./migrations/index.js";
 import type {
   AccessKeyRecord,
@@ -261,6 +262,8 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     revokedAt: dateOrNull(r.revoked_at),
     revokeReason: (r.revoke_reason as string | null) ?? null,
     revocationSeq: num(r.revocation_seq),
+    crlShards: num(r.crl_shards ?? 0),
+    crlShardHigh: num(r.crl_shard_high ?? 0),
   }, r.key_enc, `ca:${r.id}`);
   const toCert = (r: Row): CertificateRecord => withLazyKey<CertificateRecord>({
     id: r.id as string,
@@ -305,6 +308,7 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
   return {
     ...orderRepos(c, vault),
     ocsp: ocspRepo(c, vault),
+    crlShards: crlShardRepo(c),
     tenants: {
       async create(t: TenantRecord) {
         await c.run("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)", [t.id, t.name, t.createdAt.getTime()]);

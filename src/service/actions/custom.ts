@@ -136,6 +136,7 @@ export const createCustomCertificate = defineAction({
       critical,
       serialNumber: ap.SerialNumber === undefined ? undefined : BigInt(ap.SerialNumber),
       enableCrl: p.EnableCrl ?? (rec.crlEnabled && !!ctx.config.crlBaseUrl),
+      crlShards: rec.crlShards,
     });
     const findings = lintGate(ctx, r.certificatePem, rec.certificatePem);
     const out: Record<string, unknown> = await commit(ctx, tx, rec, r, p.Immediately);

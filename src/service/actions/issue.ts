@@ -71,6 +71,8 @@ export async function commit(ctx: ServiceContext, tx: StoreTx, issuer: CaRecord,
   };
   rec.sha256 = sha256Hex(r.certificateDer);
   await tx.certificates.insert(rec);
+  // Its CRL shard (docs/revocation.md), when its CDP names one: the shard CRL lists it once revoked.
+  if (r.crlShard !== undefined) await tx.crlShards.assign(issuer.id, r.serialNumber, r.crlShard);
   const out: Record<string, string> = { Identifier: r.identifier };
   // Immediately=0: CAS returns only the identifier; the certificate is already stored and retrievable.
   if (immediately >= 1) {
@@ -89,7 +91,7 @@ export const createServerCertificate = defineAction({
   schema: z.object({ ...common, CommonName: str(64), Algorithm: str(16), Domain: z.string().max(4096).optional() }),
   async handler(ctx, p, tx) {
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
-    const r = await issuer.server({ commonName: p.CommonName, algorithm: p.Algorithm, domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
+    const r = await issuer.server({ commonName: p.CommonName, algorithm: p.Algorithm, domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) });
     return commit(ctx, tx, rec, r, p.Immediately);
   },
   target,
@@ -102,7 +104,7 @@ export const createServerCertificateWithCsr = defineAction({
   prepare: (p) => parseCsr(p.Csr),
   async handler(ctx, p, tx, csr) {
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
-    const r = issuer.serverFromCsr(csr, { domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
+    const r = issuer.serverFromCsr(csr, { domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) });
     return commit(ctx, tx, rec, r, p.Immediately);
   },
   target,
@@ -123,6 +125,7 @@ export const createClientCertificate = defineAction({
       sanValue: p.SanValue,
       subject: subjectOf(p),
       enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec),
+      crlShards: rec.crlShards,
       ...validityOf(p),
     });
     return commit(ctx, tx, rec, r, p.Immediately);
@@ -138,7 +141,7 @@ export const createClientCertificateWithCsr = defineAction({
   prepare: (p) => parseCsr(p.Csr, { profile: "client" }),
   async handler(ctx, p, tx, csr) {
     const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
-    const r = issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), ...validityOf(p) });
+    const r = issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) });
     return commit(ctx, tx, rec, r, p.Immediately);
   },
   target,

@@ -43,6 +43,7 @@ export async function issueOrder(ctx: ServiceContext, tx: StoreTx, order: OrderR
     afterTime: Math.floor(end / 1000),
     subject: company ? { organization: company.name, country: company.country ?? undefined, state: company.state ?? undefined, locality: company.locality ?? undefined } : {},
     enableCrl: ca.crlEnabled && !!ctx.config.crlBaseUrl,
+    crlShards: ca.crlShards,
   });
   await commit(ctx, tx, ca, result, 0);
   if (!(await tx.orders.transition(order.id, ["process"], "certificate", { certificateId: result.identifier, updatedAt: now, lastOutcome: "issued" }))) throw new OrderMoved();

@@ -14,6 +14,7 @@ import { sql as pg0006 } from "./postgres/0006-nonces.js";
 import { sql as pg0007 } from "./postgres/0007-orders.js";
 import { sql as pg0008 } from "./postgres/0008-throttle.js";
 import { sql as pg0009 } from "./postgres/0009-ocsp.js";
+import { sql as pg0010 } from "./postgres/0010-crl-shards.js";
 import { sql as sqlite0001 } from "./sqlite/0001-init.js";
 import { sql as sqlite0002 } from "./sqlite/0002-indexes.js";
 import { sql as sqlite0003 } from "./sqlite/0003-partial-revoked-indexes.js";
@@ -23,6 +24,7 @@ import { sql as sqlite0006 } from "./sqlite/0006-nonces.js";
 import { sql as sqlite0007 } from "./sqlite/0007-orders.js";
 import { sql as sqlite0008 } from "./sqlite/0008-throttle.js";
 import { sql as sqlite0009 } from "./sqlite/0009-ocsp.js";
+import { sql as sqlite0010 } from "./sqlite/0010-crl-shards.js";
 
 /** The SQL dialects the store speaks. */
 export type Dialect = "sqlite" | "postgres";
@@ -46,6 +48,7 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 7, name: "orders", sql: sqlite0007 },
     { version: 8, name: "throttle", sql: sqlite0008 },
     { version: 9, name: "ocsp", sql: sqlite0009 },
+    { version: 10, name: "crl-shards", sql: sqlite0010 },
   ],
   postgres: [
     { version: 1, name: "init", sql: pg0001 },
@@ -57,6 +60,7 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 7, name: "orders", sql: pg0007 },
     { version: 8, name: "throttle", sql: pg0008 },
     { version: 9, name: "ocsp", sql: pg0009 },
+    { version: 10, name: "crl-shards", sql: pg0010 },
   ],
 };
 
