@@ -11,7 +11,7 @@ import { KeyError, ProfileError, ValidityError } from "../errors.js";
 import { certificatePem, encodeTbs, md5Hex, signTbs } from "../issue/certificate.js";
 import {
   EKU_OIDS,
-  authorityInfoAccess,
+  authorityInfoAccessOf,
   authorityKeyIdentifier,
   basicConstraints,
   crlDistributionPoint,
@@ -148,7 +148,13 @@ export async function createSubCa(parent: CertificateAuthority, params: CreateSu
   extensions.push(subjectKeyIdentifier(ski), authorityKeyIdentifier(parent.keyIdentifier));
   // Where to learn that this sub-CA was revoked (the parent's CRL), and where its issuer's certificate is.
   if (params.crlDistributionUrl) extensions.push(crlDistributionPoint(checkBaseUrl(params.crlDistributionUrl, "crlDistributionUrl")));
-  if (params.caIssuersUrl) extensions.push(authorityInfoAccess(checkBaseUrl(params.caIssuersUrl, "caIssuersUrl")));
+  // With the parent's OCSP responder too when given (OCSP first); caIssuers alone is the same bytes as before.
+  if (params.caIssuersUrl || params.ocspUrl) {
+    extensions.push(authorityInfoAccessOf({
+      ocsp: params.ocspUrl ? checkBaseUrl(params.ocspUrl, "ocspUrl") : undefined,
+      caIssuers: params.caIssuersUrl ? checkBaseUrl(params.caIssuersUrl, "caIssuersUrl") : undefined,
+    }));
+  }
   const tbs = encodeTbs({
     serial,
     signatureAlgorithm: parent.signer.signatureAlgorithm.algorithmIdentifier,

@@ -61,4 +61,9 @@ export interface CreateSubCaParams extends CreateCaParams {
   crlDistributionUrl?: string;
   /** The URL of the parent's certificate, written as the sub-CA certificate's AIA caIssuers (RFC 5280 §4.2.2.1). */
   caIssuersUrl?: string;
+  /**
+   * The URL of the *parent's* OCSP responder (the one that answers for this sub-CA), written as the
+   * OCSP access method of the sub-CA certificate's AIA, before caIssuers (RFC 5280 §4.2.2.1; docs/ocsp.md).
+   */
+  ocspUrl?: string;
 }

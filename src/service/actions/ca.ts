@@ -1,7 +1,7 @@
 /** CAS 2020-06-30 CA actions (docs/cas-api.md, 6.2, 6.10–6.13). */
 import { z } from "zod";
 import { createRootCa, createSubCa } from "../../ca/index.js";
-import { caCertUrl, checkBaseUrl, crlUrl } from "../../issue/urls.js";
+import { caCertUrl, checkBaseUrl, crlUrl, ocspUrl } from "../../issue/urls.js";
 import { parseRevocationReason } from "../../revoke/index.js";
 import { exportPrivateKeyDer } from "../../crypto/keys.js";
 import type { CaRecord, StoreTx } from "../../store/port.js";
@@ -116,12 +116,14 @@ function record(ctx: ServiceContext, ca: Awaited<ReturnType<typeof createRootCa>
  * relying party finds the CRL that lists the sub-CA once revoked. The parent keeps a CRL when it is a
  * root (caskit always publishes root CRLs) or was created with EnableCrl.
  */
-function parentUrls(ctx: ServiceContext, parent: CaRecord): { crlDistributionUrl?: string; caIssuersUrl?: string } {
-  const { crlBaseUrl, aiaBaseUrl } = ctx.config;
+function parentUrls(ctx: ServiceContext, parent: CaRecord): { crlDistributionUrl?: string; caIssuersUrl?: string; ocspUrl?: string } {
+  const { crlBaseUrl, aiaBaseUrl, ocspBaseUrl } = ctx.config;
   const keepsCrl = parent.kind === "ROOT" || parent.crlEnabled;
   return {
     crlDistributionUrl: crlBaseUrl && keepsCrl ? crlUrl(checkBaseUrl(crlBaseUrl, "crlBaseUrl"), parent.id) : undefined,
     caIssuersUrl: aiaBaseUrl ? caCertUrl(checkBaseUrl(aiaBaseUrl, "aiaBaseUrl"), parent.id) : undefined,
+    // The parent's responder answers for this sub-CA (docs/ocsp.md).
+    ocspUrl: ocspBaseUrl ? ocspUrl(checkBaseUrl(ocspBaseUrl, "ocspBaseUrl"), parent.id) : undefined,
   };
 }
 
