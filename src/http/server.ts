@@ -9,11 +9,14 @@ import type { ServiceConfig } from "../service/context.js";
 import type { DcvValidator } from "../dcv/types.js";
 import { crlFailureLog, refreshAllCrls } from "../service/crl.js";
 import { validatePendingOrders } from "../service/orders/index.js";
+import { refreshOcsp } from "../service/ocsp-presign.js";
 import { type AppOptions, buildApp } from "./app.js";
 
 export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
   /** Seconds between scheduled CRL refreshes (0 = none). Default 60. */
   crlIntervalSec?: number;
+  /** Seconds between OCSP refresh passes (responder rotation, pre-signed answers; docs/ocsp.md). 0 = only at start. Default 60. */
+  ocspIntervalSec?: number;
   data: string;
   host?: string;
   port?: number;
@@ -81,6 +84,8 @@ export async function serve(options: ServeOptions): Promise<() => Promise<void>>
   const jobs = options.jobs === false ? [] : [
     // CRLs: refreshed at start and on a schedule, so none reaches nextUpdate while caskit runs.
     periodic((options.crlIntervalSec ?? 60) * 1000, () => refreshAllCrls(store, options.config, now, crlFailures).catch(log("crl refresh"))),
+    // OCSP: delegated responders rotated, pre-signed answers re-signed (revoked, stale, new signer).
+    periodic((options.ocspIntervalSec ?? 60) * 1000, () => refreshOcsp(store, options.config, now, { onError: (ca, e) => log(`ocsp refresh of ${ca}`)(e) }).catch(log("ocsp refresh"))),
     // Nonces: expired ones deleted in batches (each its own short transaction), never on a request's path.
     periodic(NONCE_SWEEP_MS, () => sweepExpiredNonces(store, now()).catch(log("nonce sweep"))),
     // Orders awaiting domain validation: looked at for real, each on its own back-off.

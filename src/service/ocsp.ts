@@ -9,8 +9,16 @@
  * - Each serial is looked up under that issuer: revoked (time, reason) / good / unknown (never issued).
  *   A certificate or sub-CA under a revoked CA answers revoked with that CA's revocation time (the same
  *   meaning as DescribeClientCertificateStatus, docs/revocation.md); deleted, revoked ones stay revoked.
- * - Signed by the issuing CA's own key (responderID byKey), thisUpdate = producedAt = now (whole
- *   seconds), nextUpdate = thisUpdate + {@link OCSP_VALIDITY_SEC}; the nonce echoed.
+ * - Signed by the issuing CA's own key (responderID byKey), or — when the CA's OCSP settings say
+ *   delegated and its responder certificate is valid now — by that responder (its certificate in
+ *   `certs`, responderID byKey of its key; ocsp-responder.ts). thisUpdate = producedAt = now (whole
+ *   seconds), nextUpdate = thisUpdate + {@link OCSP_VALIDITY_SEC} (never past the responder
+ *   certificate); the nonce echoed.
+ * - Pre-signed (the CA's settings say presign): a request without a nonce, for one SHA-1 CertID encoded
+ *   as RFC 5019 clients encode it, gets the stored answer byte for byte — no signature — provided it is
+ *   still within its validity, was signed by the current signer, and states the status the snapshot
+ *   holds now (so a revocation shows at once; the refresh job re-signs the stored answer, ocsp-presign.ts).
+ *   A request with a nonce is always signed on demand: the nonce must be echoed.
  * - A store that cannot be reached → `tryLater`; anything unexpected → `internalError`.
  */
 import type { Store, StoreTx, CaRecord } from "../store/port.js";
@@ -33,6 +41,7 @@ import {
 } from "../revoke/index.js";
 import { authorityOf } from "./authority.js";
 import type { ServiceConfig, ServiceContext } from "./context.js";
+import { delegatedResponder, responderUsable, sha1CertIdDer, signerIdOf, storedStatusMatches } from "./ocsp-responder.js";
 
 /** How long a response is valid (nextUpdate − thisUpdate): one hour. */
 export const OCSP_VALIDITY_SEC = 3600;
@@ -53,12 +62,14 @@ export interface OcspAnswer {
   nextUpdate?: Date;
   /** Why the request was refused or failed, bounded (for the log, never sent). */
   reason?: string;
+  /** A stored, pre-signed answer was sent (nothing was signed for this request). */
+  presigned?: boolean;
 }
 
 /** Issuer hashes per CA id: an id is the MD5 of the CA certificate, so its hashes never change. */
 const hashCache = new WeakMap<Store, Map<string, OcspIssuerHashes>>();
 
-function hashesOf(store: Store, ca: Pick<CaRecord, "id" | "certificatePem">): OcspIssuerHashes {
+export function hashesOf(store: Store, ca: Pick<CaRecord, "id" | "certificatePem">): OcspIssuerHashes {
   let m = hashCache.get(store);
   if (!m) hashCache.set(store, (m = new Map()));
   let h = m.get(ca.id);
@@ -92,7 +103,7 @@ async function findIssuer(store: Store, tx: StoreTx, ids: OcspCertId[], caId: st
 }
 
 /** When `ca` or the nearest CA above it was revoked, with its stored reason; null while the chain is valid. */
-async function chainRevocation(tx: StoreTx, ca: CaRecord): Promise<{ at: Date; reason: string | null } | null> {
+export async function chainRevocation(tx: StoreTx, ca: CaRecord): Promise<{ at: Date; reason: string | null } | null> {
   let cur: CaRecord | null = ca;
   for (let depth = 0; cur && depth < 20; depth++) {
     if (cur.status !== "ISSUE") return { at: cur.revokedAt ?? cur.createdAt, reason: cur.revokeReason ?? null };
@@ -121,6 +132,19 @@ const throughCaReason = (caReason: string | null): CrlReason | undefined => {
   return r === "keyCompromise" || r === "cACompromise" ? "cACompromise" : undefined;
 };
 
+/** The status an issuer states for a serial it holds (or not), given the revocation of its chain. */
+export function statusOf(
+  held: { status: string; revokedAt: Date | null; reason: string | null } | null,
+  through: { at: Date; reason: string | null } | null,
+): OcspCertStatus {
+  if (!held) return { status: "unknown" };
+  if (held.status === "REVOKE") return { status: "revoked", revokedAt: held.revokedAt ?? through?.at ?? new Date(0), reason: reasonOf(held.reason) };
+  if (through) return { status: "revoked", revokedAt: through.at, reason: throughCaReason(through.reason) };
+  return { status: "good" };
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
 /**
  * Answers one OCSP request (DER) for the CA `caId` (`/ocsp/<caId>`), or for whichever CA the CertIDs
  * name (`/ocsp`).
@@ -140,20 +164,35 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       const statuses: OcspCertStatus[] = [];
       for (const id of certIds) {
         const held = id.serialHex === null ? null : await tx.certificates.statusBySerial(ca.id, id.serialHex);
-        if (!held) statuses.push({ status: "unknown" });
-        else if (held.status === "REVOKE") statuses.push({ status: "revoked", revokedAt: held.revokedAt ?? through?.at ?? new Date(0), reason: reasonOf(held.reason) });
-        else if (through) statuses.push({ status: "revoked", revokedAt: through.at, reason: throughCaReason(through.reason) });
-        else statuses.push({ status: "good" });
+        statuses.push(statusOf(held, through));
       }
-      return { ca, statuses };
+      // The CA's OCSP settings (none: the CA key signs on demand), its responder, a pre-signed answer.
+      const cfg = await tx.ocsp.getConfig(ca.id);
+      const responder = cfg?.delegated ? await tx.ocsp.getResponder(ca.id) : null;
+      const only = certIds.length === 1 ? certIds[0] : undefined;
+      const stored = cfg?.presign && !nonce && only?.hash === "sha1" && only.serialHex && statuses[0]?.status !== "unknown" ? await tx.ocsp.getResponse(ca.id, only.serialHex) : null;
+      return { ca, statuses, responder, stored };
     });
     if (!found) return refuse("unauthorized", caId === undefined ? "no CA held here issued these certificates" : `the CertIDs do not name CA ${caId.slice(0, 64)}`);
+    const at = o.now();
+    const delegate = responderUsable(found.responder, at) ? found.responder : null;
+    const stored = found.stored;
+    const only = certIds[0] as OcspCertId;
+    if (
+      stored &&
+      stored.thisUpdate.getTime() <= at.getTime() &&
+      at.getTime() < stored.nextUpdate.getTime() &&
+      stored.signer === signerIdOf(delegate) &&
+      storedStatusMatches(stored, found.statuses[0] as OcspCertStatus) &&
+      sameBytes(only.der, sha1CertIdDer(hashesOf(o.store, found.ca), only.serialHex as string))
+    ) {
+      return { der: stored.der, status: "successful", caId: found.ca.id, thisUpdate: stored.thisUpdate, nextUpdate: stored.nextUpdate, presigned: true };
+    }
     const ctx: ServiceContext = { store: o.store, tenantId: found.ca.tenantId, actor: "ocsp", now: o.now, config: o.config };
-    const signer = authorityOf(ctx, found.ca).signer;
-    const thisUpdate = new Date(Math.floor(o.now().getTime() / 1000) * 1000);
-    const nextUpdate = new Date(thisUpdate.getTime() + OCSP_VALIDITY_SEC * 1000);
+    const thisUpdate = new Date(Math.floor(at.getTime() / 1000) * 1000);
+    const nextUpdate = new Date(Math.min(thisUpdate.getTime() + OCSP_VALIDITY_SEC * 1000, delegate?.notAfter.getTime() ?? Number.POSITIVE_INFINITY));
     const der = buildOcspResponse({
-      responder: ocspResponder(signer),
+      responder: delegate ? delegatedResponder(o.store, delegate) : ocspResponder(authorityOf(ctx, found.ca).signer),
       producedAt: thisUpdate,
       nonce,
       responses: certIds.map((certId, i) => ({ certId, cert: found.statuses[i] as OcspCertStatus, thisUpdate, nextUpdate })),

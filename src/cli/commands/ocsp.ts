@@ -7,7 +7,14 @@
  * - From a responder, like `openssl ocsp`: `--url URL --issuer FILE (--cert FILE | --serial HEX)`; a
  *   16-octet nonce unless `--no-nonce`, POST unless `--get`. The answer must be signed by the issuer's
  *   key, echo the nonce and name the certificate asked about.
+ *   A delegated responder is accepted when its certificate (in the answer) is issued by the issuer, has
+ *   the id-kp-OCSPSigning EKU and is valid now.
  * Prints good / revoked (time, reason) / unknown; exit 0 for any of them, 1 for an error response.
+ *
+ * `caskit ocsp configure --ca ID [--signer delegated|direct] [--responder-days N] [--presign|--no-presign]
+ * [--response-hours N]`: the CA's OCSP settings (docs/ocsp.md), applied at once (responder made,
+ * answers pre-signed). `caskit ocsp refresh [--ca ID]`: one refresh pass, as serve runs it.
+ * `caskit ocsp export --out DIR [--ca ID]`: pre-signed answers as files for a plain web server or CDN.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -24,10 +31,20 @@ import {
   parseOcspResponse,
   verifyOcspResponse,
 } from "../../revoke/index.js";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { Certificate, ExtendedKeyUsage, id_ce_extKeyUsage } from "@peculiar/asn1-x509";
+import { Option } from "commander";
+import { SIGNATURE_ALGORITHMS_BY_OID } from "../../crypto/algorithms.js";
+import { verifySignature } from "../../crypto/verify.js";
+import { readDer } from "../../csr/der-reader.js";
+import { toPem } from "../../internal/pem.js";
+import { subjectPublicKeyBits } from "../../revoke/ocsp.js";
 import { notFound } from "../../service/errors.js";
 import { answerOcsp } from "../../service/ocsp.js";
+import { exportOcsp, refreshOcsp } from "../../service/ocsp-presign.js";
+import { DEFAULT_PRESIGNED_HOURS, DEFAULT_RESPONDER_DAYS, defaultOcspConfig } from "../../service/ocsp-responder.js";
 import { CliError, EXIT, type Out, makeOut } from "../output.js";
-import { withSession } from "./shared.js";
+import { positiveInt, withSession } from "./shared.js";
 
 /** A certificate file, PEM or DER. */
 function readCert(file: string, what: string): Uint8Array {
@@ -89,7 +106,7 @@ function print(out: Out, serialHex: string, s: OcspSingleInfo, extra: Record<str
 }
 
 export function register(program: Command): void {
-  program
+  const ocsp = program
     .command("ocsp")
     .description("a certificate's OCSP status: from the store (--ca/--serial or --cert), or from a responder (--url, like openssl ocsp)")
     .option("--ca <id>", "identifier of the issuing CA (store mode; found from --cert's issuer when omitted)")
@@ -127,6 +144,153 @@ export function register(program: Command): void {
         print(out, serialHex, single(info, serialHex), { Ca: caId });
       });
     });
+  registerAdmin(ocsp);
+}
+
+const OCSP_SIGNING = "1.3.6.1.5.5.7.3.9";
+
+/**
+ * The delegated responder certificate of `info` that signed it, when it is issued by the issuer (name
+ * and signature), carries id-kp-OCSPSigning and is valid at `now` (RFC 6960 §4.2.2.2); else null.
+ */
+function delegatedSigner(info: OcspResponseInfo, issuer: { subjectDer: Uint8Array; spki: Uint8Array }, now: number): Uint8Array | null {
+  for (const der of info.basic?.certs ?? []) {
+    try {
+      const cert = AsnConvert.parse(der, Certificate);
+      const tbsNode = readDer(der).children?.[0];
+      if (!tbsNode) continue;
+      const tbsDer = der.slice(tbsNode.start, tbsNode.end);
+      const t = cert.tbsCertificate;
+      if (!Buffer.from(AsnConvert.serialize(t.issuer)).equals(Buffer.from(issuer.subjectDer))) continue;
+      const alg = SIGNATURE_ALGORITHMS_BY_OID.get(cert.signatureAlgorithm.algorithm);
+      const issuerPoint = alg?.family === "SM2" ? subjectPublicKeyBits(issuer.spki) : undefined;
+      if (!alg || !verifySignature(alg, issuer.spki, tbsDer, new Uint8Array(cert.signatureValue), issuerPoint)) continue;
+      const ekuExt = t.extensions?.find((e) => e.extnID === id_ce_extKeyUsage);
+      const ekus = ekuExt ? AsnConvert.parse(ekuExt.extnValue, ExtendedKeyUsage) : [];
+      if (!ekus.includes(OCSP_SIGNING)) continue;
+      if (now < t.validity.notBefore.getTime().getTime() || now > t.validity.notAfter.getTime().getTime()) continue;
+      const spki = new Uint8Array(AsnConvert.serialize(t.subjectPublicKeyInfo));
+      if (verifyOcspResponse(info, spki)) return der;
+    } catch {
+      // not a certificate caskit can read: not the signer
+    }
+  }
+  return null;
+}
+
+const SIGNERS = ["delegated", "direct"] as const;
+
+/** `ocsp configure`, `ocsp refresh`, `ocsp export`. */
+function registerAdmin(ocsp: Command): void {
+  ocsp
+    .command("configure")
+    .description("a CA's OCSP settings: who signs (the CA key, or a delegated responder certificate the CA issues and rotates), and whether answers are pre-signed; applied at once")
+    // `--ca` is parsed by `ocsp` itself (commander reads a parent's options after a subcommand) and
+    // reaches here through optsWithGlobals; listed for --help.
+    .option("--ca <id>", "identifier of the CA (required)")
+    .addOption(new Option("--signer <who>", "direct: the CA key signs every answer; delegated: a responder certificate (id-kp-OCSPSigning, ocsp-nocheck) issued by the CA signs").choices([...SIGNERS]))
+    .option("--responder-days <n>", `validity of each delegated responder certificate, days (rotated when a third is left; default ${DEFAULT_RESPONDER_DAYS})`, positiveInt)
+    .option("--presign", "sign answers for the CA's certificates ahead of time; requests without a nonce are answered from the store")
+    .option("--no-presign", "sign every answer on demand (the default)")
+    .option("--response-hours <n>", `validity (nextUpdate) of a pre-signed answer, hours (re-signed when a third is left; default ${DEFAULT_PRESIGNED_HOURS})`, positiveInt)
+    .action((_o, cmd: Command) =>
+      withSession(cmd, async (s, out, o) => {
+        if (!o.ca) throw new CliError("MissingCa", "give --ca ID", EXIT.usage);
+        const at = s.ctx.now();
+        const current = await s.store.read(async (tx) => {
+          const ca = await tx.cas.get(s.ctx.tenantId, o.ca);
+          if (!ca) throw notFound("CACertificate", o.ca);
+          return (await tx.ocsp.getConfig(ca.id)) ?? defaultOcspConfig(ca.id, at);
+        });
+        const next = {
+          ...current,
+          delegated: o.signer === undefined ? current.delegated : o.signer === "delegated",
+          responderDays: o.responderDays ?? current.responderDays,
+          presign: o.presign === undefined ? current.presign : !!o.presign,
+          responseHours: o.responseHours ?? current.responseHours,
+          updatedAt: at,
+        };
+        if (next.responderDays > 366) throw new CliError("InvalidResponderDays", "--responder-days is at most 366", EXIT.usage);
+        if (next.responseHours > 24 * 31) throw new CliError("InvalidResponseHours", "--response-hours is at most 744 (31 days)", EXIT.usage);
+        if (next.delegated && next.presign && next.responseHours > next.responderDays * 8) {
+          throw new CliError("InvalidResponseHours", `a pre-signed answer may not outlast its responder: --response-hours is at most a third of the responder's validity (${next.responderDays * 8} h)`, EXIT.usage);
+        }
+        await s.store.transaction(async (tx) => {
+          await tx.ocsp.setConfig(next);
+          await tx.audit.append({ at, actor: "cli", tenantId: s.ctx.tenantId, action: "ConfigureOcsp", target: next.caId, outcome: "ok", detail: `${next.delegated ? "delegated" : "direct"}${next.presign ? ", presign" : ""}` });
+        });
+        const [r] = await refreshOcsp(s.store, s.ctx.config, s.ctx.now, { caIds: [next.caId] });
+        const responder = next.delegated ? await s.store.read((tx) => tx.ocsp.getResponder(next.caId)) : null;
+        const data = {
+          Ca: next.caId,
+          Signer: next.delegated ? "delegated" : "direct",
+          ResponderDays: next.responderDays,
+          Presign: next.presign,
+          ResponseHours: next.responseHours,
+          Signed: r?.signed ?? 0,
+          ...(responder
+            ? { Responder: { SerialNumber: responder.serialNumber, NotBefore: responder.notBefore.toISOString(), NotAfter: responder.notAfter.toISOString(), Certificate: toPem("CERTIFICATE", responder.certificateDer) } }
+            : {}),
+        };
+        out.result(data, () =>
+          [
+            `${data.Ca}: ${data.Signer}${data.Presign ? `, pre-signed (${data.ResponseHours} h answers; ${data.Signed} signed now)` : ", signed on demand"}`,
+            ...(responder ? [`  responder ${responder.serialNumber} valid ${responder.notBefore.toISOString()} – ${responder.notAfter.toISOString()} (${data.ResponderDays}-day certificates)`] : []),
+          ].join("\n"),
+        );
+      }),
+    );
+
+  ocsp
+    .command("refresh")
+    .description("one OCSP refresh pass now, as caskit serve runs every --ocsp-interval: rotate delegated responders, re-sign stale or revoked pre-signed answers")
+    .option("--ca <id>", "only this CA (default: every CA with OCSP settings)")
+    .action((_o, cmd: Command) =>
+      withSession(cmd, async (s, out, o) => {
+        if (o.ca && !(await s.store.read((tx) => tx.cas.get(s.ctx.tenantId, o.ca)))) throw notFound("CACertificate", o.ca);
+        const done = await refreshOcsp(s.store, s.ctx.config, s.ctx.now, o.ca ? { caIds: [o.ca] } : {});
+        const rows = done.map((r) => ({ Ca: r.caId, Signer: r.delegated ? "delegated" : "direct", Responder: r.responder?.serialNumber ?? null, Presigned: r.presigned, Signed: r.signed, Kept: r.kept }));
+        out.result(rows, () => rows.map((r) => `${r.Ca}  ${r.Signer}${r.Responder ? ` (responder ${r.Responder})` : ""}  signed ${r.Signed}, kept ${r.Kept}`).join("\n") || "no CA has OCSP settings");
+      }),
+    );
+
+  ocsp
+    .command("export")
+    .description("write pre-signed OCSP answers for a plain web server or CDN: DIR/ocsp/<ca>/<url-encoded base64 GET request> (the file name is the GET URL's last segment as sent), DIR/serial/<ca>/<serial>.der, DIR/index.json")
+    .requiredOption("--out <dir>", "directory to write (created if missing; existing files are overwritten)")
+    .option("--ca <id>", "only this CA (default: every CA of the tenant)")
+    .addHelpText(
+      "after",
+      `
+Answers are (re-)signed first where missing, stale (less than a third of their validity left), revoked
+since, or signed by another signer — by the CA's own settings (caskit ocsp configure), pre-signing on.
+One answer per serial the CA has used and that has not expired (certificates, deleted ones included,
+and sub-CAs), with a SHA-1 CertID and no nonce (RFC 5019). Serials never issued have no file: the
+web server answers 404, not "unknown". Run it again (cron) well within --response-hours: a revocation
+reaches the files at the next export.
+
+Layout:
+  DIR/ocsp/<ca>/<encodeURIComponent(base64(OCSPRequest DER))>   GET <ocsp-base-url>/ocsp/<ca>/… (RFC 6960 A.1)
+  DIR/serial/<ca>/<serial>.der                                   the same answer by serial (stapling)
+  DIR/index.json                                                 every answer: ca, serial, status, times, signer, path, sha256
+Serve DIR with a server that maps the raw (not percent-decoded) request path to the file name, with
+Content-Type: application/ocsp-response.`,
+    )
+    .action((_o, cmd: Command) =>
+      withSession(cmd, async (s, out, o) => {
+        let ids: string[];
+        if (o.ca) {
+          if (!(await s.store.read((tx) => tx.cas.get(s.ctx.tenantId, o.ca)))) throw notFound("CACertificate", o.ca);
+          ids = [o.ca];
+        } else {
+          ids = (await s.store.read((tx) => tx.cas.list(s.ctx.tenantId, { offset: 0, limit: 100_000 }))).map((c) => c.id);
+        }
+        const { entries, refreshed } = await exportOcsp(s.store, s.ctx.config, s.ctx.now, o.out, ids);
+        const signed = refreshed.reduce((n, r) => n + r.signed, 0);
+        const data = { Directory: o.out, Cas: ids.length, Responses: entries.length, Signed: signed, Index: "index.json" };
+        out.result(data, () => `${entries.length} answers for ${ids.length} CA(s) in ${o.out} (${signed} signed now); index.json lists them`);
+      }),
+    );
 }
 
 async function queryResponder(o: Record<string, any>): Promise<void> {
@@ -169,7 +333,9 @@ async function queryResponder(o: Record<string, any>): Promise<void> {
   if ((s.hash !== "sha1" && s.hash !== "sha256") || !certIdMatches({ ...s, hash: s.hash }, ocspIssuerHashes(issuer.subjectDer, issuer.spki))) {
     throw new CliError("OcspError.NoAnswer", "the response's CertID names another issuer", EXIT.refused);
   }
-  if (!verifyOcspResponse(info, issuer.spki)) throw new CliError("OcspError.Signature", "the response is not signed by the issuer's key (delegated responders are not supported)", EXIT.refused);
+  const direct = verifyOcspResponse(info, issuer.spki);
+  const delegate = direct ? null : delegatedSigner(info, issuer, Date.now());
+  if (!direct && !delegate) throw new CliError("OcspError.Signature", "the response is signed neither by the issuer's key nor by a responder certificate the issuer issued for OCSP signing", EXIT.refused);
   if (nonce && !(info.basic?.nonce && Buffer.from(info.basic.nonce).equals(Buffer.from(nonce)))) throw new CliError("OcspError.Nonce", "the response does not echo the nonce sent", EXIT.refused);
-  print(out, serialHex, s, { Verified: true, Nonce: nonce ? "echoed" : "none" });
+  print(out, serialHex, s, { Verified: true, Signer: direct ? "issuer" : "delegated", Nonce: nonce ? "echoed" : "none" });
 }

@@ -19,6 +19,7 @@ export function register(program: Command): void {
     .option("--throttle <n>", "requests per second per tenant per action, as CAS counts, across every worker and instance on the store (0 = unlimited); raise it for batches over HTTP, e.g. --throttle 500", (v) => Number(v), 10)
     .option("--crl-days <n>", "default CRL validity in days", positiveInt, 7)
     .option("--crl-interval <s>", "seconds between scheduled CRL refreshes (0 = none)", (v) => Number(v), 60)
+    .option("--ocsp-interval <s>", "seconds between OCSP refresh passes: delegated responders rotated, pre-signed answers re-signed (0 = only at start; see caskit ocsp configure)", (v) => Number(v), 60)
     .option("--quiet", "no request logs")
     .option("--workers <n>", "processes serving the port (default: the number of cores; 1 = this process only)", positiveInt, availableParallelism())
     .addOption(new Option("--lint-custom <mode>", "lint CreateCustomCertificate results (cas profile): refuse on errors, warn (LintFindings in the answer) or off").choices(["refuse", "warn", "off"]).default("warn"))
@@ -37,6 +38,7 @@ export function register(program: Command): void {
       timestampWindowSec: o.timestampWindow,
       throttlePerSecond: o.throttle,
       crlIntervalSec: o.crlInterval,
+      ocspIntervalSec: o.ocspInterval,
       logger: o.quiet ? false : { level: "info" },
       config: {
         crlBaseUrl: o.crlBaseUrl ?? process.env.CASKIT_CRL_BASE_URL,
