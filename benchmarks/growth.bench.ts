@@ -72,7 +72,7 @@ import { issuerOf } from "../src/service/authority.js";
 import { DEFAULT_TENANT, type ServiceContext, call, rebuildCrl } from "../src/service/index.js";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/port.js";
-import { type BenchRow, formatTable, median, row } from "./harness.js";
+import { type BenchRow, alternate, closedLoop, formatTable, median, rate, row } from "./harness.js";
 
 export type { BenchRow };
 
@@ -86,46 +86,6 @@ const DOMAIN = "www.growth.example.test,10.0.0.7";
 const M = TARGET >= 1_000_000 ? `${TARGET / 1_000_000}M` : `${TARGET / 1000}k`;
 
 const log = (s: string) => process.stderr.write(`  growth: ${s}\n`);
-
-/** Ops/s of `op` with `inFlight` concurrent callers over `ms` milliseconds. */
-async function closedLoop(op: () => Promise<unknown>, inFlight: number, ms: number): Promise<number> {
-  let n = 0;
-  const start = performance.now();
-  const end = start + ms;
-  const worker = async () => {
-    while (performance.now() < end) {
-      await op();
-      n++;
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  return (n * 1000) / (performance.now() - start);
-}
-
-/** Median of `rounds` rounds (one warm-up round discarded). */
-async function rate(op: () => Promise<unknown>, inFlight: number, rounds: number, ms: number): Promise<number> {
-  const xs: number[] = [];
-  for (let r = 0; r <= rounds; r++) {
-    const x = await closedLoop(op, inFlight, ms);
-    if (r > 0) xs.push(x);
-  }
-  return median(xs);
-}
-
-/** Medians of `a` and `b` in alternating rounds (one warm-up pair discarded). */
-async function alternate(a: () => Promise<unknown>, b: () => Promise<unknown>, inFlight: number, rounds: number, ms: number): Promise<[number, number]> {
-  const xa: number[] = [];
-  const xb: number[] = [];
-  for (let r = 0; r <= rounds; r++) {
-    const x = await closedLoop(a, inFlight, ms);
-    const y = await closedLoop(b, inFlight, ms);
-    if (r > 0) {
-      xa.push(x);
-      xb.push(y);
-    }
-  }
-  return [median(xa), median(xb)];
-}
 
 function contextFor(store: Store): ServiceContext {
   return { store, tenantId: DEFAULT_TENANT, actor: "bench", now: () => new Date(), config: { crlBaseUrl: "http://pki.growth.example.test", defaultCrlDays: 7 } };

@@ -60,3 +60,43 @@ export function formatTable(rows: BenchRow[]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 2 || i === 3 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
   return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
 }
+
+/** Ops/s of `op` with `inFlight` concurrent callers over `ms` milliseconds. */
+export async function closedLoop(op: () => Promise<unknown>, inFlight: number, ms: number): Promise<number> {
+  let n = 0;
+  const start = performance.now();
+  const end = start + ms;
+  const worker = async () => {
+    while (performance.now() < end) {
+      await op();
+      n++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return (n * 1000) / (performance.now() - start);
+}
+
+/** Median of `rounds` rounds (one warm-up round discarded). */
+export async function rate(op: () => Promise<unknown>, inFlight: number, rounds: number, ms: number): Promise<number> {
+  const xs: number[] = [];
+  for (let r = 0; r <= rounds; r++) {
+    const x = await closedLoop(op, inFlight, ms);
+    if (r > 0) xs.push(x);
+  }
+  return median(xs);
+}
+
+/** Medians of `a` and `b` in alternating rounds (one warm-up pair discarded). */
+export async function alternate(a: () => Promise<unknown>, b: () => Promise<unknown>, inFlight: number, rounds: number, ms: number): Promise<[number, number]> {
+  const xa: number[] = [];
+  const xb: number[] = [];
+  for (let r = 0; r <= rounds; r++) {
+    const x = await closedLoop(a, inFlight, ms);
+    const y = await closedLoop(b, inFlight, ms);
+    if (r > 0) {
+      xa.push(x);
+      xb.push(y);
+    }
+  }
+  return [median(xa), median(xb)];
+}

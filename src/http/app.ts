@@ -296,17 +296,18 @@ export function buildApp(o: AppOptions): FastifyInstance {
           { timestampWindowSec: window, now, throttlePerSecond: o.throttlePerSecond ?? 10 },
           nonces,
           keys,
-        ).catch((e: unknown) => {
-          if (!(e instanceof ThrottledError)) throw e;
-          reply.header("x-acs-retry-after", String(e.retryAfterMs));
-          throw protocolError("Throttling.User", e.message);
-        });
+        );
         f.action = auth.action;
         f.tenant = auth.tenantId;
         const a = actionFor(auth.version, auth.action, { pcaUnder20200407: o.pcaUnder20200407 });
         if (!a) throw protocolError("InvalidApi.NotFound", `Specified api is not found (${auth.action.slice(0, 64)}, ${auth.version.slice(0, 16)}).`);
-        const ctx: ServiceContext = { store: o.store, tenantId: auth.tenantId, actor: auth.accessKeyId, now, config: o.config };
-        const result = (await runAction(ctx, a, unflatten(all))) as Record<string, unknown>;
+        // The nonce claim and the throttle count commit with the action (auth.admit; service/run.ts).
+        const ctx: ServiceContext = { store: o.store, tenantId: auth.tenantId, actor: auth.accessKeyId, now, config: o.config, admit: auth.admit };
+        const result = (await runAction(ctx, a, unflatten(all)).catch((e: unknown) => {
+          if (!(e instanceof ThrottledError)) throw e;
+          reply.header("x-acs-retry-after", String(e.retryAfterMs));
+          throw protocolError("Throttling.User", e.message);
+        })) as Record<string, unknown>;
         const out = render(format, `${auth.action}Response`, { RequestId: requestId, ...result });
         f.outcome = "ok";
         return reply.code(200).type(out.contentType).send(out.payload);

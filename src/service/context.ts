@@ -2,7 +2,7 @@
  * What every action receives: the store, who is calling (tenant and actor), the clock, and the
  * deployment settings. Built by the CLI and the HTTP server alike.
  */
-import type { Store } from "../store/port.js";
+import type { Store, StoreTx } from "../store/port.js";
 
 export interface ServiceConfig {
   /** Base URL of the CRL distribution points (`<base>/crl/<ca>.crl`); none → EnableCrl is refused. */
@@ -26,6 +26,13 @@ export interface ServiceContext {
   actor: string;
   now: () => Date;
   config: ServiceConfig;
+  /**
+   * Store work that must commit with whatever this request does (the HTTP layer's nonce claim and
+   * throttle count): run first inside the action's transaction, or inside the refusal's audit
+   * transaction when the action fails, or on its own before a read-only action. What it throws is
+   * rethrown as is (service/run.ts).
+   */
+  admit?: (tx: StoreTx) => Promise<void>;
 }
 
 export const DEFAULT_TENANT = "default";

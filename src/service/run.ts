@@ -39,25 +39,45 @@ function auditableId(v: unknown): string | null {
 }
 
 export async function runAction<S extends z.ZodType, R, P>(ctx: ServiceContext, action: Action<S, R, P>, raw: unknown): Promise<R> {
+  // What ctx.admit throws (a used nonce, the throttle) is the request's answer, unchanged and unaudited,
+  // as it was when the claim ran before the action.
+  const admission: { failure?: { error: unknown } } = {};
+  const admit = async (tx: StoreTx) => {
+    if (!ctx.admit) return;
+    try {
+      await ctx.admit(tx);
+    } catch (error) {
+      admission.failure = { error };
+      throw error;
+    }
+  };
   try {
+    // A lookup's claim commits on its own, first: the lookup itself runs on a read-only snapshot.
+    if (!action.mutates && ctx.admit) await ctx.store.transaction(admit);
     const params = parseParams(action.schema, raw);
     const prepared = action.prepare ? action.prepare(params) : (undefined as P);
     // Lookups run on a read-only snapshot: they never queue behind (or hold up) writers.
     if (!action.mutates) return await ctx.store.read((tx) => action.handler(ctx, params, tx, prepared));
     return await ctx.store.transaction(async (tx) => {
+      await admit(tx);
       const result = await action.handler(ctx, params, tx, prepared);
-      if (action.mutates) {
-        await tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target: action.target?.(params, result) ?? null, outcome: "ok", detail: null });
-      }
+      await tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target: action.target?.(params, result) ?? null, outcome: "ok", detail: null });
       return result;
     });
   } catch (e) {
+    if (admission.failure) throw admission.failure.error;
     const err = toServiceError(e);
     if (action.mutates) {
       const target = auditableId((raw as Record<string, unknown> | undefined)?.Identifier);
-      await ctx.store
-        .transaction((tx) => tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target, outcome: "error", detail: err.code }))
-        .catch(() => undefined);
+      // The refusal commits the request's nonce (a refused request may not be replayed either).
+      const audited = await ctx.store
+        .transaction(async (tx) => {
+          await admit(tx);
+          await tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target, outcome: "error", detail: err.code });
+        })
+        .then(() => true, () => false);
+      const late = admission as { failure?: { error: unknown } }; // set by the audit transaction's admit
+      if (!audited && late.failure) throw late.failure.error;
     }
     throw err;
   }

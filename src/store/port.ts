@@ -194,6 +194,11 @@ export interface CaRepo {
   insert(ca: CaRecord): Promise<void>;
   /** The tenant's CA, or null (another tenant's CA reads as missing). */
   get(tenantId: string, id: string): Promise<CaRecord | null>;
+  /**
+   * The tenant's CA followed by every CA above it (parent, grandparent, … up to 20), in one statement;
+   * empty when there is no such CA. Issuance needs the whole chain's status on every request.
+   */
+  getChain(tenantId: string, id: string): Promise<CaRecord[]>;
   /** Every tenant's CA ids in ISSUE state (the CRL scheduler). */
   listActiveIds(): Promise<string[]>;
   /** Any tenant's CA: only for public artefacts (its certificate, its CRL, its OCSP answers). */

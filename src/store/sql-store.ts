@@ -385,6 +385,16 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         const [r] = await c.all("SELECT * FROM cas WHERE tenant_id = ? AND id = ?", [tenantId, id]);
         return r ? toCa(r) : null;
       },
+      async getChain(tenantId, id) {
+        const rows = await c.all(
+          `WITH RECURSIVE chain (id, parent_id, depth) AS (
+             SELECT id, parent_id, 0 FROM cas WHERE tenant_id = ? AND id = ?
+             UNION ALL SELECT p.id, p.parent_id, chain.depth + 1 FROM cas p JOIN chain ON p.id = chain.parent_id WHERE p.tenant_id = ? AND chain.depth < 20)
+           SELECT cas.* FROM chain JOIN cas ON cas.id = chain.id ORDER BY chain.depth`,
+          [tenantId, id, tenantId],
+        );
+        return rows.map(toCa);
+      },
       async listActiveIds() {
         return (await c.all("SELECT id FROM cas WHERE status = 'ISSUE' ORDER BY id")).map((r) => r.id as string);
       },
@@ -425,13 +435,14 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     },
     certificates: {
       async insert(x: CertificateRecord) {
-        // One serial space per issuer: a sub-CA of the same issuer may not hold it either.
-        const [taken] = await c.all("SELECT 1 AS x FROM cas WHERE parent_id = ? AND serial_number = ?", [x.issuerId, x.serialNumber]);
-        if (taken) throw new StoreError("conflict", `serial ${x.serialNumber} is already used under issuer ${x.issuerId}`);
-        await c.run(
+        // One serial space per issuer: a sub-CA of the same issuer may not hold it either (checked in the
+        // same statement: one round trip per certificate on PostgreSQL; the certificates' own UNIQUE
+        // (issuer_id, serial_number) covers the rest).
+        const inserted = await c.run(
           `INSERT INTO certificates (id, tenant_id, issuer_id, serial_number, certificate_type, status, certificate_pem, subject, sans,
              not_before, not_after, algorithm, key_size, sign_algorithm, sha256, key_enc, tags, created_at, revoked_at, revoke_reason)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+           WHERE NOT EXISTS (SELECT 1 FROM cas WHERE parent_id = ? AND serial_number = ?)`,
           [
             x.id,
             x.tenantId,
@@ -453,8 +464,11 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
             x.createdAt.getTime(),
             ms(x.revokedAt),
             x.revokeReason,
+            x.issuerId,
+            x.serialNumber,
           ],
         );
+        if (inserted === 0) throw new StoreError("conflict", `serial ${x.serialNumber} is already used under issuer ${x.issuerId}`);
       },
       async get(tenantId, id) {
         const [r] = await c.all("SELECT * FROM certificates WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL", [tenantId, id]);

@@ -3,7 +3,7 @@
  * the access key from the store; the timestamp window; nonce replay; the signature itself. Each failure
  * is the matching Alibaba Cloud common error (docs/cas-api.md).
  */
-import type { AccessKeyRecord, Store } from "../../store/port.js";
+import type { AccessKeyRecord, Store, StoreTx } from "../../store/port.js";
 import { type ProtocolErrorCode, protocolError } from "../../service/errors.js";
 import { EMPTY_SHA256, parseV3Authorization, rpcV1Signature, rpcV1StringToSign, sameSignature, v3CanonicalRequest, v3Signature, v3StringToSign } from "./signature.js";
 import { createHash } from "node:crypto";
@@ -23,6 +23,14 @@ export interface Authenticated {
   action: string;
   version: string;
   scheme: "v3" | "v1";
+  /**
+   * Claims the request's nonce in the store and counts it against the throttle, inside the caller's
+   * transaction: the action's own (so the claim, the action and its audit row commit together — one
+   * commit per request instead of two), or the refusal's audit transaction when the action fails. It
+   * throws SignatureNonceUsed (another process or an earlier life of this one took the nonce) or
+   * ThrottledError, and whatever it throws must end the transaction (service/run.ts does).
+   */
+  admit(tx: StoreTx): Promise<void>;
 }
 
 export interface AuthOptions {
@@ -172,8 +180,10 @@ export async function authenticate(store: Store, req: AuthInput, opts: AuthOptio
     if (!sameSignature(expected, params.get("Signature") ?? "")) throw err("SignatureDoesNotMatch", "Specified signature does not match our calculation.");
   }
   // Checked last, so an unauthenticated caller cannot burn someone else's nonces. The in-process cache
-  // refuses most replays without touching the store; the store's claim, committed before the action
-  // runs, refuses the rest — after a restart, or sent to another process on the same store.
+  // refuses most replays without touching the store; the store's claim (`admit`, committed with the
+  // action or with its refusal) refuses the rest — after a restart, or sent to another process on the
+  // same store. Of two copies racing through different processes, one claim waits on the other's
+  // uncommitted row and then finds it taken: at most one copy's action commits.
   const used = () => err("SignatureNonceUsed", "Specified signature nonce was used already.");
   if (!nonces.take(`${accessKeyId}:${nonce}`, now)) throw used();
   const fresh = nonce;
@@ -182,11 +192,9 @@ export async function authenticate(store: Store, req: AuthInput, opts: AuthOptio
   const limit = opts.throttlePerSecond ?? 0;
   const tenantId = key.tenantId;
   const act = action;
-  const claimed = await store.transaction(async (tx) => {
-    if (!(await tx.nonces.claim(accessKeyId, fresh, new Date(now), new Date(now + nonces.ttlMs)))) return false;
+  const admit = async (tx: StoreTx) => {
+    if (!(await tx.nonces.claim(accessKeyId, fresh, new Date(now), new Date(now + nonces.ttlMs)))) throw used();
     if (limit > 0 && (await tx.throttle.hit(tenantId, act, Math.floor(now / 1000))) > limit) throw new ThrottledError(1000 - (now % 1000));
-    return true;
-  });
-  if (!claimed) throw used();
-  return { accessKeyId, tenantId: key.tenantId, action, version, scheme };
+  };
+  return { accessKeyId, tenantId: key.tenantId, action, version, scheme, admit };
 }

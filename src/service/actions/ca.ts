@@ -43,12 +43,26 @@ export async function caOrNotFound(ctx: ServiceContext, tx: StoreTx, id: string)
  * CA's certificates are revoked through it (CAS §6.22): they read REVOKE with this time.
  */
 export async function chainRevokedAt(ctx: ServiceContext, tx: StoreTx, ca: CaRecord): Promise<Date | null> {
-  let cur: CaRecord | null = ca;
-  for (let depth = 0; cur && depth < 20; depth++) {
-    if (cur.status !== "ISSUE") return cur.revokedAt ?? cur.createdAt;
-    cur = cur.parentId ? await tx.cas.get(ctx.tenantId, cur.parentId) : null;
-  }
+  if (ca.status !== "ISSUE") return ca.revokedAt ?? ca.createdAt;
+  return ca.parentId ? revokedAtOf(await tx.cas.getChain(ctx.tenantId, ca.parentId)) : null;
+}
+
+/** The nearest revocation along a chain as `getChain` returns it (the CA first), or null. */
+export function revokedAtOf(chain: readonly CaRecord[]): Date | null {
+  for (const cur of chain) if (cur.status !== "ISSUE") return cur.revokedAt ?? cur.createdAt;
   return null;
+}
+
+/**
+ * The tenant's CA `id`, checked able to sign: it and every CA above it ISSUE (one store statement for the
+ * whole chain). NotFound when there is no such CA, `CACertificateRevoked` when the chain is revoked.
+ */
+export async function signingCaOrFail(ctx: ServiceContext, tx: StoreTx, id: string, revokedMessage: string): Promise<CaRecord> {
+  const chain = await tx.cas.getChain(ctx.tenantId, id);
+  const ca = chain[0];
+  if (!ca) throw notFound("CACertificate", id);
+  if (revokedAtOf(chain)) throw stateError("CACertificateRevoked", revokedMessage);
+  return ca;
 }
 
 /** A CA and every CA above it must be ISSUE for it to sign (CAS §6.22: a revoked CA issues nothing). */
@@ -153,8 +167,7 @@ export const createSubCACertificate = defineAction({
     CrlDay: int(1, 365).optional(),
   }),
   async handler(ctx, p, tx) {
-    const parentRec = await caOrNotFound(ctx, tx, p.ParentIdentifier);
-    if ((await effectiveCaStatus(ctx, tx, parentRec)) !== "ISSUE") throw stateError("CACertificateRevoked", "the parent CA is revoked and can no longer issue");
+    const parentRec = await signingCaOrFail(ctx, tx, p.ParentIdentifier, "the parent CA is revoked and can no longer issue");
     const parent = authorityOf(ctx, parentRec);
     const ca = await createSubCa(parent, {
       subject: subjectOf(p),

@@ -8,7 +8,7 @@ import { parseRevocationReason } from "../../revoke/index.js";
 import { int, str } from "../params.js";
 import { defineAction } from "../run.js";
 import { casDay, certView } from "../views.js";
-import { chainRevokedAt, revokedChainIds } from "./ca.js";
+import { revokedAtOf, revokedChainIds } from "./ca.js";
 
 async function certOrNotFound(ctx: ServiceContext, tx: StoreTx, id: string): Promise<CertificateRecord> {
   const c = await tx.certificates.get(ctx.tenantId, id);
@@ -23,8 +23,8 @@ async function certOrNotFound(ctx: ServiceContext, tx: StoreTx, id: string): Pro
  */
 async function revokedAt(ctx: ServiceContext, tx: StoreTx, c: CertificateRecord): Promise<Date | null> {
   if (c.status === "REVOKE") return c.revokedAt ?? c.createdAt;
-  const ca = await tx.cas.get(ctx.tenantId, c.issuerId);
-  return ca ? chainRevokedAt(ctx, tx, ca) : c.createdAt;
+  const chain = await tx.cas.getChain(ctx.tenantId, c.issuerId);
+  return chain.length ? revokedAtOf(chain) : c.createdAt;
 }
 const effectiveStatus = async (ctx: ServiceContext, tx: StoreTx, c: CertificateRecord) => ((await revokedAt(ctx, tx, c)) ? "REVOKE" : "ISSUE");
 

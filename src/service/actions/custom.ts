@@ -10,10 +10,10 @@ import type { SanEntry, ValidityParams } from "../../types.js";
 import { issuerOf } from "../authority.js";
 import { lintCertificate } from "../../lint/index.js";
 import type { ServiceContext } from "../context.js";
-import { ServiceError, invalid, stateError } from "../errors.js";
+import { ServiceError, invalid } from "../errors.js";
 import { bool, int, list, str } from "../params.js";
 import { defineAction } from "../run.js";
-import { caOrNotFound, effectiveCaStatus } from "./ca.js";
+import { signingCaOrFail } from "./ca.js";
 import { commit } from "./issue.js";
 
 const KEY_USAGE_NAMES: Record<string, CustomKeyUsage | "forbidden"> = {
@@ -102,8 +102,7 @@ export const createCustomCertificate = defineAction({
   }),
   prepare: (p) => parseCsr(p.Csr),
   async handler(ctx, p, tx, csr) {
-    const rec = await caOrNotFound(ctx, tx, p.ParentIdentifier);
-    if ((await effectiveCaStatus(ctx, tx, rec)) !== "ISSUE") throw stateError("CACertificateRevoked", "the issuing CA is revoked and can no longer issue");
+    const rec = await signingCaOrFail(ctx, tx, p.ParentIdentifier, "the issuing CA is revoked and can no longer issue");
     const ap = p.ApiPassthrough ?? {};
     if (ap.Subject?.CustomAttributes !== undefined) throw invalid("ApiPassthrough.Subject.CustomAttributes", "custom subject attributes are not supported by caskit");
     const ku = ap.Extensions?.KeyUsage;

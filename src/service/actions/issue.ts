@@ -10,10 +10,9 @@ import type { CaRecord, CertificateRecord, StoreTx } from "../../store/port.js";
 import type { ValidityParams } from "../../types.js";
 import { issuerOf } from "../authority.js";
 import type { ServiceContext } from "../context.js";
-import { stateError } from "../errors.js";
 import { bool, int, str } from "../params.js";
 import { type Action, defineAction } from "../run.js";
-import { caOrNotFound, effectiveCaStatus } from "./ca.js";
+import { signingCaOrFail } from "./ca.js";
 
 const common = {
   ParentIdentifier: str(64),
@@ -40,8 +39,7 @@ const subjectOf = (p: Common) => ({ organization: p.Organization, organizational
 const defaultCrl = (ctx: ServiceContext, rec: CaRecord) => rec.crlEnabled && !!ctx.config.crlBaseUrl;
 
 async function issuerFor(ctx: ServiceContext, tx: StoreTx, parentId: string) {
-  const rec = await caOrNotFound(ctx, tx, parentId);
-  if ((await effectiveCaStatus(ctx, tx, rec)) !== "ISSUE") throw stateError("CACertificateRevoked", "the issuing CA is revoked and can no longer issue");
+  const rec = await signingCaOrFail(ctx, tx, parentId, "the issuing CA is revoked and can no longer issue");
   return { rec, issuer: issuerOf(ctx, rec) };
 }
 
