@@ -19,6 +19,7 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   growth: () => import("./growth.bench.js").then((m) => m.runGrowthBench()),
   dcv: () => import("./dcv.bench.js").then((m) => m.runDcvBench()),
   lint: () => import("./lint.bench.js").then((m) => m.runLintBench()),
+  ocsp: () => import("./ocsp.bench.js").then((m) => m.runOcspBench()),
 };
 
 const args = process.argv.slice(2);
