@@ -73,7 +73,7 @@ interface AccessKey {
 }
 
 /** One V3-signed CreateServerCertificateWithCsr request (fresh nonce and date), as a URL and headers. */
-function signedRequest(host: string, ak: AccessKey, action: string, params: Record<string, string>) {
+export function signedRequest(host: string, ak: AccessKey, action: string, params: Record<string, string>) {
   const query = Object.entries(params) as Array<[string, string]>;
   const headers: Record<string, string> = {
     host,
@@ -90,7 +90,7 @@ function signedRequest(host: string, ak: AccessKey, action: string, params: Reco
 }
 
 /** `n` pre-signed raw requests, written for replay.lua ("once" mode: one use each). */
-function writeSignedRequests(base: string, n: number, host: string, ak: AccessKey, params: Record<string, string>): void {
+export function writeSignedRequests(base: string, n: number, host: string, ak: AccessKey, params: Record<string, string>): void {
   function* requests() {
     for (let i = 0; i < n; i++) {
       const r = signedRequest(host, ak, "CreateServerCertificateWithCsr", params);
@@ -103,16 +103,17 @@ function writeSignedRequests(base: string, n: number, host: string, ak: AccessKe
   writeRequestFiles(base, THREADS, "once", requests());
 }
 
-function startCaskit(env: NodeJS.ProcessEnv, prefix: string[]): Promise<{ child: ChildProcess; port: number }> {
+/** `caskit serve` (built CLI) on a free port; resolves once it listens. */
+export function startCaskit(env: NodeJS.ProcessEnv, prefix: string[], workers = process.env.CASKIT_BENCH_WORKERS ?? "1"): Promise<{ child: ChildProcess; port: number }> {
   const prof = process.env.CASKIT_BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CASKIT_BENCH_PROF}`] : [];
-  // One worker, like cfssl's one pinned core (CASKIT_BENCH_WORKERS to try more; a CPU profile needs one).
-  const workers = process.env.CASKIT_BENCH_WORKERS ?? "1";
+  // Here one worker, like cfssl's one pinned core (CASKIT_BENCH_WORKERS to try more; a CPU profile needs
+  // one); benchmarks/scale.bench.ts gives both servers every core.
   const child = spawnPlaced(prefix, [process.execPath, ...prof, BIN, "serve", "--port", "0", "--throttle", "0", "--quiet", "--workers", workers], { env, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
-      const m = /:(\d+)\n/.exec(out);
+      const m = /listening on http:\/\/[^\s]+:(\d+)/.exec(out); // "… (N workers)" may follow
       if (m) resolve({ child, port: Number(m[1]) });
     });
     child.on("exit", (c) => reject(new Error(`caskit serve exited ${c} before listening`)));
@@ -120,7 +121,7 @@ function startCaskit(env: NodeJS.ProcessEnv, prefix: string[]): Promise<{ child:
 }
 
 /** Load average and, where the kernel has PSI, the CPU and I/O pressure of the last 10 s. */
-function busy(): string {
+export function busy(): string {
   const psi = (kind: string) => {
     try {
       return /avg10=([\d.]+)/.exec(readFileSync(`/proc/pressure/${kind}`, "utf8"))?.[1];
@@ -132,7 +133,7 @@ function busy(): string {
   return `load average ${loadavg()[0]?.toFixed(2)}${cpu !== undefined ? `, pressure cpu ${cpu}% io ${io}% (avg10)` : ""}`;
 }
 
-const fmtRun = (label: string, r: WrkResult | Pooled) =>
+export const fmtRun = (label: string, r: WrkResult | Pooled) =>
   `  ${label}: ${r.rps.toFixed(0)} req/s (${r.requests} in ${r.durationSec.toFixed(1)} s), p50 ${r.p50ms.toFixed(1)} ms, p90 ${r.p90ms.toFixed(1)} ms, p99 ${r.p99ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms` +
   ("runRps" in r ? `; slices ${r.runRps.map((x) => x.toFixed(0)).join(", ")} req/s` : "");
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every benchmark in one process and one run, each beside its ceiling.
- * `npm run bench -- --json` prints the rows as a JSON array; `--only csr,issue,crl,durable,http,growth,dcv,lint` picks suites.
+ * `npm run bench -- --json` prints the rows as a JSON array; `--only csr,issue,crl,durable,http,growth,dcv,lint,ocsp,engines,scale` picks suites.
  * The http suite runs the built CLI: `npm run build` first (the bench script does it).
  */
 import { runCrlBench } from "./crl.bench.js";
@@ -20,6 +20,8 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   dcv: () => import("./dcv.bench.js").then((m) => m.runDcvBench()),
   lint: () => import("./lint.bench.js").then((m) => m.runLintBench()),
   ocsp: () => import("./ocsp.bench.js").then((m) => m.runOcspBench()),
+  engines: () => import("./engines.bench.js").then((m) => m.runEnginesBench()),
+  scale: () => import("./scale.bench.js").then((m) => m.runScaleBench()),
 };
 
 const args = process.argv.slice(2);

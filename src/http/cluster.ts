@@ -25,6 +25,7 @@ export async function serveWorkers(options: ServeOptions, workers: number): Prom
     const index = Number(process.env.CASKIT_WORKER_INDEX ?? 0);
     await serve({
       ...options,
+      workerCount: workers,
       jobs: index === 0,
       onListen: (address) => process.send?.({ caskit: "listening", index, ...address }),
     });

@@ -4,6 +4,7 @@
  * @module caskit/server
  */
 import { openStore } from "../store/open.js";
+import { DEFAULT_POOL } from "../store/postgres/pool.js";
 import type { Store } from "../store/port.js";
 import type { ServiceConfig } from "../service/context.js";
 import type { DcvValidator } from "../dcv/types.js";
@@ -21,12 +22,20 @@ export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
   host?: string;
   port?: number;
   config: ServiceConfig;
+  /** Processes serving this store from this machine (serve --workers), to share the PostgreSQL pools out. Default 1. */
+  workerCount?: number;
   /** Run the scheduled jobs (CRL refresh, nonce sweep, order validation) in this process. Default true; in a cluster, worker 0 runs them. */
   jobs?: boolean;
   /** Called once listening, with the bound address. */
   onListen?: (address: { host: string; port: number }) => void;
   /** Domain validation of certificate orders: the validator, and seconds between passes. None: orders wait for `caskit order validate`. */
   dcv?: { validator: DcvValidator; intervalSec: number; backoffSec?: number };
+}
+
+/** Connections per PostgreSQL pool in each of `workers` processes, unless the URL sets `?pool=`. */
+export function poolFor(location: string, workers: number): number | undefined {
+  if (!/^postgres(ql)?:\/\//i.test(location) || /[?&]pool=/.test(location)) return undefined;
+  return Math.max(2, Math.ceil(DEFAULT_POOL / Math.max(1, workers)));
 }
 
 const NONCE_SWEEP_MS = 60_000;
@@ -72,7 +81,9 @@ function periodic(ms: number, fn: () => Promise<unknown>): { stop(): Promise<voi
 }
 
 export async function serve(options: ServeOptions): Promise<() => Promise<void>> {
-  const store = await openStore(options.data, { backgroundCheckpoint: true, create: false }); // serving a mistyped path must not make an empty store
+  // Serving a mistyped path must not make an empty store. The PostgreSQL pools are shared out among the
+  // workers (a URL's ?pool= wins): the server sees the same number of connections however many there are.
+  const store = await openStore(options.data, { backgroundCheckpoint: true, create: false, pool: poolFor(options.data, options.workerCount ?? 1) });
   const app = buildApp({ ...options, store, config: options.config });
   await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
   const addr = app.server.address();

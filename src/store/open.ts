@@ -9,8 +9,9 @@
  *
  * A missing SQLite file is created (mode 0600) unless `create: false`, which refuses it with
  * StoreError("unavailable", "there is no SQLite store at PATH") — for tools that must not make a new,
- * empty store out of a mistyped path. A PostgreSQL URL may name its schema as `?schema=NAME` (removed
- * from the URL before connecting; `options.schema` wins when both are given).
+ * empty store out of a mistyped path. A PostgreSQL URL may name its schema as `?schema=NAME` and its
+ * pool size as `?pool=N` (both removed from the URL before connecting; `options.schema` and
+ * `options.pool` win when given).
  * @module caskit/store
  */
 import type { Store } from "./port.js";
@@ -25,6 +26,11 @@ export interface OpenStoreOptions extends OpenOptions {
    * on first use either way (the database itself must exist).
    */
   create?: boolean;
+  /**
+   * PostgreSQL only: connections per pool (default: the URL's `?pool=`, else 8; the store keeps one pool
+   * for writes and one for lookups).
+   */
+  pool?: number;
   /** SQLite only: checkpoint the WAL from a worker thread (long-running processes). */
   backgroundCheckpoint?: boolean;
 }
@@ -40,23 +46,30 @@ export async function openStore(location: string, options: OpenStoreOptions = {}
   if (/^postgres(ql)?:\/\//i.test(location)) {
     const { openPostgresStore } = await import("./postgres/index.js");
     const { create: _create, ...rest } = options;
-    const { url, schema } = splitSchema(location);
-    return openPostgresStore({ ...rest, url, schema: options.schema ?? schema });
+    const { url, schema, pool } = splitParams(location);
+    return openPostgresStore({ ...rest, url, schema: options.schema ?? schema, max: options.pool ?? pool });
   }
   const { openSqliteStore } = await import("./sqlite/index.js");
   return openSqliteStore({ ...options, path: location });
 }
 
-/** `postgres://…?schema=NAME&…` → the URL without `schema`, and NAME. */
-function splitSchema(location: string): { url: string; schema?: string } {
+/** `postgres://…?schema=NAME&pool=N&…` → the URL without caskit's own parameters, and their values. */
+function splitParams(location: string): { url: string; schema?: string; pool?: number } {
   const q = location.indexOf("?");
   if (q < 0) return { url: location };
   const params = new URLSearchParams(location.slice(q + 1));
   const schema = params.get("schema") ?? undefined;
-  if (schema === undefined) return { url: location };
+  const poolText = params.get("pool") ?? undefined;
+  if (schema === undefined && poolText === undefined) return { url: location };
+  let pool: number | undefined;
+  if (poolText !== undefined) {
+    pool = Number(poolText);
+    if (!Number.isInteger(pool) || pool < 1 || pool > 100) throw new TypeError(`pool=${poolText.slice(0, 16)} in the PostgreSQL URL must be a whole number from 1 to 100`);
+  }
   params.delete("schema");
+  params.delete("pool");
   const rest = params.toString();
-  return { url: location.slice(0, q) + (rest ? `?${rest}` : ""), schema };
+  return { url: location.slice(0, q) + (rest ? `?${rest}` : ""), schema, pool };
 }
 
 export type { Store, StoreTx } from "./port.js";

@@ -12,6 +12,7 @@
  * @module caskit/store/postgres
  */
 import pg from "pg";
+import { DEFAULT_POOL } from "./pool.js";
 import { StoreError } from "../errors.js";
 import type { Store } from "../port.js";
 import { type Driver, type OpenOptions, type SqlConn, openSqlStore, resolvePassphrase } from "../sql-store.js";
@@ -22,7 +23,11 @@ export interface PostgresOptions extends OpenOptions {
   url: string;
   /** Schema to use (created when missing); defaults to "caskit". Lowercase letters, digits, `_`. */
   schema?: string;
-  /** Pool size; defaults to 10. */
+  /**
+   * Connections per pool (one pool for writes, one for lookups, so up to twice this many); defaults to
+   * {@link DEFAULT_POOL}. With several processes (serve --workers, several instances) each has its own
+   * pools: keep processes × 2 × max under the server's max_connections.
+   */
   max?: number;
 }
 
@@ -86,8 +91,13 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   const passphrase = await resolvePassphrase(options);
   // search_path as a startup parameter: set once per connection by the server, no extra round trip per
   // transaction, and never racing a query on a fresh connection.
-  const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10, options: `-c search_path=${schema}` });
-  pool.on("error", () => undefined); // an idle client's error surfaces on its next query instead
+  const max = options.max ?? DEFAULT_POOL;
+  const pool = new pg.Pool({ connectionString: options.url, max, options: `-c search_path=${schema}` });
+  // Lookups run on connections of their own that the server makes read-only, each statement in its own
+  // implicit transaction: no BEGIN READ ONLY / COMMIT round trips. Nothing is lost by it: under READ
+  // COMMITTED (the default, and what BEGIN gave) every statement takes its own snapshot either way.
+  const readers = new pg.Pool({ connectionString: options.url, max, options: `-c search_path=${schema} -c default_transaction_read_only=on` });
+  for (const p of [pool, readers]) p.on("error", () => undefined); // an idle client's error surfaces on its next query instead
   const lockKey = `caskit:${schema}`;
 
   const conn = (client: pg.PoolClient): SqlConn => {
@@ -109,8 +119,27 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     };
   };
 
-  /** One pooled connection inside `begin` … COMMIT; anything thrown rolls back and is rethrown. */
-  async function inTransaction<T>(begin: "BEGIN" | "BEGIN READ ONLY", fn: (c: SqlConn) => Promise<T>): Promise<T> {
+  /** One read-only connection, no transaction block (see `readers`). */
+  async function onReader<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await readers.connect();
+    } catch (e) {
+      throw translate(e);
+    }
+    let broken: Error | undefined;
+    try {
+      return await fn(conn(client));
+    } catch (e) {
+      if (stalePlan(e)) broken = e as Error;
+      throw translate(e);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** One pooled connection inside BEGIN … COMMIT; anything thrown rolls back and is rethrown. */
+  async function inTransaction<T>(begin: "BEGIN", fn: (c: SqlConn) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -138,7 +167,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   const driver: Driver = {
     dialect: "postgres",
     withTransaction: (fn) => inTransaction("BEGIN", fn),
-    withReadOnly: (fn) => inTransaction("BEGIN READ ONLY", fn),
+    withReadOnly: onReader,
     async execScript(c, sql) {
       await c.run(sql);
     },
@@ -146,7 +175,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
       await c.all("SELECT pg_advisory_xact_lock(hashtext(?))", [lockKey]);
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), readers.end()]);
     },
   };
 
@@ -158,7 +187,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
       await c.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     });
   } catch (e) {
-    await pool.end().catch(() => undefined);
+    await Promise.all([pool.end(), readers.end()]).catch(() => undefined);
     throw e instanceof StoreError ? e : new StoreError("unavailable", "cannot connect to PostgreSQL", { cause: e });
   }
   return openSqlStore(driver, passphrase);
