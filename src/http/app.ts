@@ -158,7 +158,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
       reply.header("allow", "GET, POST");
       return sendError(req, reply, protocolError("UnsupportedHTTPMethod", `The method ${req.method.slice(0, 16)} is not supported here; use POST (or GET /ocsp/<ca>/<request>).`));
     }
-    if (/^\/(?:health|crl\/[^/]+|ca\/[^/]+)$/.test(path ?? "")) {
+    if (/^\/(?:health|crl\/[^/]+(?:\/[^/]+)?|ca\/[^/]+)$/.test(path ?? "")) {
       reply.header("allow", "GET, HEAD");
       return sendError(req, reply, protocolError("UnsupportedHTTPMethod", `The method ${req.method.slice(0, 16)} is not supported here; use GET.`));
     }

@@ -142,6 +142,9 @@ describe("every answer carries the CAS error shape", () => {
     const postCrl = await send(server.port, { method: "POST", path: `/crl/${subId}.crl`, headers: {}, body: Buffer.alloc(0) });
     expectCasError(postCrl, 405, "UnsupportedHTTPMethod");
     expect(postCrl.headers.allow).toBe("GET, HEAD");
+    // A shard of a partitioned CRL (/crl/<ca>/<k>.crl) is a GET route as well.
+    expectCasError(await send(server.port, { method: "POST", path: `/crl/${subId}/0.crl`, headers: {}, body: Buffer.alloc(0) }), 405, "UnsupportedHTTPMethod");
+    expectCasError(await send(server.port, { method: "GET", path: `/crl/${subId}/0/x`, headers: {}, body: Buffer.alloc(0) }), 404, "InvalidApi.NotFound");
     expectCasError(await send(server.port, { method: "POST", path: "/", headers: { "content-type": "application/json" }, body: Buffer.from('{"Action":"x"}') }), 415, "UnsupportedMediaType");
   });
 
