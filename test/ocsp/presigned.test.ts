@@ -1,0 +1,167 @@
+/**
+ * Delegated responders and pre-signed answers in-process (src/service/ocsp-responder.ts,
+ * src/service/ocsp-presign.ts, answerOcsp), on SQLite and PostgreSQL, with a clock the test moves:
+ * rotation when a third of the responder's validity is left (and not before), two rotators making one
+ * responder, the refresh pass re-signing what is revoked or stale and keeping the rest, and what the hot
+ * path will not serve from the store. A second store opened on the same data answers from what the first
+ * wrote.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromPemAll } from "../../src/internal/pem.js";
+import { buildOcspRequest, certificateIssuerAndSerial, certificateSubjectAndSpki, parseOcspResponse, verifyOcspResponse } from "../../src/revoke/index.js";
+import { DEFAULT_TENANT, type ServiceContext, call } from "../../src/service/index.js";
+import { answerOcsp } from "../../src/service/ocsp.js";
+import { refreshOcsp } from "../../src/service/ocsp-presign.js";
+import { buildResponderCertificate, ensureResponder, responderNeedsRotation } from "../../src/service/ocsp-responder.js";
+import { openStore } from "../../src/store/open.js";
+import type { Store } from "../../src/store/port.js";
+import { tempDir } from "../helpers/openssl.js";
+import { ROOT_PARAMS, SUB_PARAMS } from "../helpers/service.js";
+
+const PG_URL = process.env.CASKIT_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const DAY = 86_400_000;
+const der = (pem: string) => fromPemAll("CERTIFICATE", pem)[0] as Uint8Array;
+
+describe.each([
+  ["sqlite", false],
+  ["postgres", process.env.CASKIT_SKIP_PG === "1"],
+] as const)("OCSP responders and pre-signed answers on %s", (kind, skip) => {
+  const tmp = tempDir(`caskit-presign-${kind}-`);
+  const schema = `caskit_presign_${process.pid}_${Date.now()}`;
+  const location = kind === "sqlite" ? tmp.path("ca.db") : `${PG_URL}?schema=${schema}`;
+  let store: Store;
+  let clock = new Date();
+  const now = () => clock;
+  const config = { defaultCrlDays: 7 };
+  let ctx: ServiceContext;
+  let subId = "";
+  let subPem = "";
+  const leaves: Record<string, { serial: string; id: string }> = {};
+  const svc = (action: string, params: Record<string, unknown>) => call(ctx, action, params) as Promise<Record<string, any>>;
+  const request = (serial: string, o: { hash?: "sha1" | "sha256"; nonce?: boolean; two?: boolean } = {}) => {
+    const { subjectDer, spki } = certificateSubjectAndSpki(der(subPem));
+    const id = { hash: o.hash ?? "sha1", issuerNameDer: subjectDer, issuerSpki: spki, serial };
+    return buildOcspRequest({ certIds: o.two ? [id, id] : [id], nonce: o.nonce ? new Uint8Array(16).fill(7) : undefined });
+  };
+  const ask = (s: Store, serial: string, o: Parameters<typeof request>[1] = {}) => answerOcsp({ store: s, config, now }, request(serial, o), subId);
+
+  beforeAll(async () => {
+    if (skip) return;
+    store = await openStore(location, { passphrase: "presign tests" });
+    await store.transaction((tx) => tx.tenants.create({ id: DEFAULT_TENANT, name: "default", createdAt: new Date() }));
+    ctx = { store, tenantId: DEFAULT_TENANT, actor: "test", now, config };
+    const rootId = (await svc("CreateRootCACertificate", ROOT_PARAMS)).Identifier;
+    subId = (await svc("CreateSubCACertificate", { ...SUB_PARAMS, ParentIdentifier: rootId })).Identifier;
+    subPem = (await svc("DescribeCACertificate", { Identifier: subId })).Certificate.X509Certificate;
+    for (const name of ["a", "b", "c"]) {
+      const r = await svc("CreateServerCertificate", { ParentIdentifier: subId, CommonName: `${name}.example.com`, Algorithm: "ECC_256", Days: 30, Immediately: 1 });
+      leaves[name] = { serial: r.SerialNumber, id: r.Identifier };
+    }
+    await svc("CreateRevokeClientCertificate", { Identifier: leaves.c?.id, Reason: "affiliationChanged" });
+  }, 60_000);
+  afterAll(async () => {
+    await store?.close();
+    tmp.remove();
+    if (kind === "postgres" && !skip) {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await c.end();
+    }
+  });
+
+  it.skipIf(skip)("no settings: the CA key signs on demand, nothing is stored (today's behaviour)", async () => {
+    const a = await ask(store, leaves.a?.serial as string);
+    expect(a.presigned).toBeUndefined();
+    const info = parseOcspResponse(a.der);
+    expect(info.basic?.certs).toEqual([]);
+    expect(verifyOcspResponse(info, certificateSubjectAndSpki(der(subPem)).spki)).toBe(true);
+    expect(await refreshOcsp(store, config, now)).toEqual([]);
+    expect(await store.read((tx) => tx.ocsp.getResponse(subId, leaves.a?.serial as string))).toBeNull();
+  });
+
+  it.skipIf(skip)("two rotators at once make one responder; it is rotated when a third of its validity is left, not before", async () => {
+    const t0 = new Date();
+    clock = t0;
+    await store.transaction((tx) => tx.ocsp.setConfig({ caId: subId, delegated: true, responderDays: 3, presign: true, responseHours: 24, updatedAt: t0 }));
+    const ca = await store.read((tx) => tx.cas.getPublic(subId));
+    const [x, y] = await Promise.all([ensureResponder(store, config, ca!, 3, t0), ensureResponder(store, config, ca!, 3, t0)]);
+    expect(x?.serialNumber).toBe(y?.serialNumber);
+    const audit = (await store.read((tx) => tx.audit.list(50))).filter((l) => l.action === "RotateOcspResponder" && l.target === subId);
+    expect(audit).toHaveLength(1);
+    const first = x!;
+    // 1.9 days on: more than a third (1 day) left → kept.
+    clock = new Date(t0.getTime() + 1.9 * DAY);
+    expect((await refreshOcsp(store, config, now))[0]?.responder?.serialNumber).toBe(first.serialNumber);
+    // 2.1 days on: less than a third left → a new key and certificate, lasting longer.
+    clock = new Date(t0.getTime() + 2.1 * DAY);
+    const [r] = await refreshOcsp(store, config, now);
+    expect(r?.responder?.serialNumber).not.toBe(first.serialNumber);
+    expect(r?.responder?.notAfter.getTime()).toBeGreaterThan(first.notAfter.getTime());
+    const second = await store.read((tx) => tx.ocsp.getResponder(subId));
+    expect(Buffer.from(second!.keyPkcs8).equals(Buffer.from(first.keyPkcs8))).toBe(false);
+    // The answer now carries the new responder's certificate.
+    const a = parseOcspResponse((await ask(store, leaves.a?.serial as string, { nonce: true })).der);
+    expect(Buffer.from(a.basic?.certs[0] as Uint8Array).equals(Buffer.from(second!.certificateDer))).toBe(true);
+    expect(verifyOcspResponse(a, certificateSubjectAndSpki(second!.certificateDer).spki)).toBe(true);
+  });
+
+  it.skipIf(skip)("the refresh pass keeps what is current, re-signs what was revoked and what is stale; the hot path serves only current answers", async () => {
+    const t = clock;
+    await refreshOcsp(store, config, now);
+    const [again] = await refreshOcsp(store, config, now);
+    // a, b good and c revoked (the sub-CA has no sub-CAs): all three stored, nothing to re-sign.
+    expect(again).toMatchObject({ signed: 0, kept: 3, presigned: true });
+    const stored = await store.read((tx) => tx.ocsp.getResponse(subId, leaves.c?.serial as string));
+    expect(stored).toMatchObject({ status: "revoked", reason: "affiliationChanged" });
+    // A second store on the same data (a fresh process would do the same): the stored bytes, no signature.
+    const other = await openStore(location, { passphrase: "presign tests" });
+    try {
+      const a = await ask(other, leaves.c?.serial as string);
+      expect(a.presigned).toBe(true);
+      expect(Buffer.from(a.der).equals(Buffer.from(stored!.der))).toBe(true);
+    } finally {
+      await other.close();
+    }
+    // What the hot path will not serve from the store: a nonce, SHA-256, two CertIDs.
+    for (const o of [{ nonce: true }, { hash: "sha256" as const }, { two: true }]) {
+      const r = await ask(store, leaves.a?.serial as string, o);
+      expect(r.status).toBe("successful");
+      expect(r.presigned).toBeUndefined();
+    }
+    // A revocation: answered at once (signed on demand), re-signed by the next pass, then served stored.
+    await svc("CreateRevokeClientCertificate", { Identifier: leaves.a?.id, Reason: "keyCompromise" });
+    const at = await ask(store, leaves.a?.serial as string);
+    expect(at.presigned).toBeUndefined();
+    expect(parseOcspResponse(at.der).basic?.responses[0]).toMatchObject({ status: "revoked", reason: "keyCompromise" });
+    expect((await refreshOcsp(store, config, now))[0]).toMatchObject({ signed: 1, kept: 2 });
+    const after = await ask(store, leaves.a?.serial as string);
+    expect(after.presigned).toBe(true);
+    expect(parseOcspResponse(after.der).basic?.responses[0]).toMatchObject({ status: "revoked", reason: "keyCompromise" });
+    // 17 hours on (less than a third of 24 h left): every answer re-signed.
+    clock = new Date(t.getTime() + 17 * 3600_000);
+    expect((await refreshOcsp(store, config, now))[0]).toMatchObject({ signed: 3, kept: 0 });
+    // Past nextUpdate with no pass: the stored answer is not served.
+    clock = new Date(clock.getTime() + 25 * 3600_000);
+    const late = await ask(store, leaves.b?.serial as string);
+    expect(late.presigned).toBeUndefined();
+    expect(late.thisUpdate?.getTime()).toBe(Math.floor(clock.getTime() / 1000) * 1000);
+  });
+
+  it.skipIf(skip)("the responder certificate: the CA's family, within the CA, never past it; rotation needs a longer-lasting successor", async () => {
+    const ca = await store.read((tx) => tx.cas.getPublic(subId));
+    const { loadCa } = await import("../../src/ca/index.js");
+    const { importPrivateKey, generateKeyPair } = await import("../../src/crypto/keys.js");
+    const authority = loadCa({ certificate: ca!.certificatePem, key: importPrivateKey(Buffer.from(ca!.keyPkcs8)), chain: ca!.chainPem });
+    const near = new Date(authority.notAfter.getTime() - 2 * DAY);
+    const cert = buildResponderCertificate(authority, await generateKeyPair("ECC_256"), { now: near, days: 7 });
+    expect(cert.notAfter.getTime()).toBe(authority.notAfter.getTime());
+    expect(certificateIssuerAndSerial(cert.der).serialHex).toBe(cert.serialHex);
+    await expect(async () => buildResponderCertificate(authority, await generateKeyPair("RSA_2048"), { now: new Date(), days: 7 })).rejects.toThrow(/ECC/);
+    expect(() => buildResponderCertificate(authority, { spec: authority.spec } as never, { now: new Date(authority.notAfter.getTime() + 1000), days: 7 })).toThrow(RangeError);
+    // One day left of a CA-capped responder: no rotation (a successor could not last longer).
+    expect(responderNeedsRotation({ notBefore: near, notAfter: authority.notAfter }, 7, new Date(authority.notAfter.getTime() - DAY), authority.notAfter)).toBe(false);
+    expect(responderNeedsRotation(null, 7, new Date(), authority.notAfter)).toBe(true);
+  });
+});
