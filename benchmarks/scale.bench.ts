@@ -52,6 +52,8 @@ const APP_NAME = "caskit-scale-bench";
 const ORDER = ["S2", "P2", "S1", "C", "D", "D", "C", "S1", "P2", "S2", "S2", "P2", "S1", "C", "D"] as const;
 type Who = (typeof ORDER)[number];
 const log = (s: string) => process.stderr.write(`  scale: ${s}\n`);
+/** CASKIT_SCALE_ONLY=S2,S1 measures only those (for trying a change); the rows then need every one. */
+const ONLY = process.env.CASKIT_SCALE_ONLY?.split(",") as Who[] | undefined;
 
 /** CPU ticks (utime + stime) of every live process, by pid, with its parent. */
 function processTable(): Map<number, { ppid: number; ticks: number }> {
@@ -186,14 +188,14 @@ export async function runScaleBench(): Promise<BenchRow[]> {
 
     log(`wrk -t1 -c${CONNECTIONS}, unpinned, ${cores} cores for every server; ${WARMUP_SECONDS} s warm-up each, then ${SLICES} × ${SLICE_SECONDS} s per server interleaved; ${busy()}`);
     const answered: Partial<Record<Who, number>> = {};
-    for (const who of ["S2", "P2", "S1", "C", "D"] as Who[]) {
+    for (const who of (["S2", "P2", "S1", "C", "D"] as Who[]).filter((w) => !ONLY || ONLY.includes(w))) {
       const r = await run(who, WARMUP_SECONDS);
       checkWrk(`${who} warm-up`, r);
       answered[who] = r.requests;
     }
     const runs: Partial<Record<Who, WrkResult[]>> = {};
     const cpu: Partial<Record<Who, number>> = {};
-    for (const who of ORDER.slice(0, SLICES * 5)) {
+    for (const who of ORDER.slice(0, SLICES * 5).filter((w) => !ONLY || ONLY.includes(w))) {
       const c = caskits[who];
       const before = cpuMs(pidOf[who], c ? await c.backends() : []);
       const r = await run(who, SLICE_SECONDS);
@@ -202,6 +204,13 @@ export async function runScaleBench(): Promise<BenchRow[]> {
       (runs[who] ??= []).push(r);
       answered[who] = (answered[who] ?? 0) + r.requests;
       cpu[who] = (cpu[who] ?? 0) + Math.max(0, after - before);
+    }
+    if (ONLY) {
+      for (const who of ONLY) {
+        const p = pool(runs[who] ?? []);
+        log(`${who}: ${fmtRun(who, p).trim()}; CPU per request ${((cpu[who] ?? 0) / p.requests).toFixed(2)} ms`);
+      }
+      return [];
     }
     const pooled = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, pool(v as WrkResult[])])) as Record<Who, ReturnType<typeof pool>>;
     const labels: Record<Who, string> = { S2: `caskit SQLite ${cores} workers`, S1: "caskit SQLite 1 worker", P2: `caskit PostgreSQL ${cores} workers`, C: "cfssl", D: "cfssl+certdb" };
