@@ -85,11 +85,12 @@ export function hashesOf(store: Store, ca: Pick<CaRecord, "id" | "certificatePem
 const refuse = (status: OcspErrorStatus, reason: string): OcspAnswer => ({ der: ocspErrorResponse(status), status, reason });
 
 /** The CA (any tenant) whose hashes every CertID carries; `caId` when given. Null: none, or more than one. */
-async function findIssuer(store: Store, tx: StoreTx, ids: OcspCertId[], caId: string | undefined): Promise<CaRecord | null> {
+async function findIssuer(store: Store, tx: StoreTx, ids: OcspCertId[], caId: string | undefined): Promise<{ ca: CaRecord; through: { at: Date; reason: string | null } | null } | null> {
   const matchesAll = (h: OcspIssuerHashes) => ids.every((id) => certIdMatches(id, h));
   if (caId !== undefined) {
-    const ca = await tx.cas.getPublic(caId);
-    return ca && matchesAll(hashesOf(store, ca)) ? ca : null;
+    const chain = await tx.cas.getPublicChain(caId);
+    const ca = chain[0];
+    return ca && matchesAll(hashesOf(store, ca)) ? { ca, through: revocationIn(chain) } : null;
   }
   // Hashes of CAs already seen are kept; only new CAs are read (a private CA holds tens of CAs).
   const known = hashCache.get(store);
@@ -97,19 +98,41 @@ async function findIssuer(store: Store, tx: StoreTx, ids: OcspCertId[], caId: st
     const cached = known?.get(id);
     if (cached && !matchesAll(cached)) continue;
     const ca = await tx.cas.getPublic(id);
-    if (ca && matchesAll(hashesOf(store, ca))) return ca;
+    if (ca && matchesAll(hashesOf(store, ca))) return { ca, through: await chainRevocation(tx, ca) };
   }
   return null;
 }
 
 /** When `ca` or the nearest CA above it was revoked, with its stored reason; null while the chain is valid. */
 export async function chainRevocation(tx: StoreTx, ca: CaRecord): Promise<{ at: Date; reason: string | null } | null> {
-  let cur: CaRecord | null = ca;
-  for (let depth = 0; cur && depth < 20; depth++) {
-    if (cur.status !== "ISSUE") return { at: cur.revokedAt ?? cur.createdAt, reason: cur.revokeReason ?? null };
-    cur = cur.parentId ? await tx.cas.getPublic(cur.parentId) : null;
+  if (ca.status !== "ISSUE") return revocationIn([ca]);
+  return ca.parentId ? revocationIn(await tx.cas.getPublicChain(ca.parentId)) : null;
+}
+
+/** The first revoked CA of a chain (the CA first), as {@link chainRevocation} states it. */
+function revocationIn(chain: readonly CaRecord[]): { at: Date; reason: string | null } | null {
+  const cur = chain.find((c) => c.status !== "ISSUE");
+  return cur ? { at: cur.revokedAt ?? cur.createdAt, reason: cur.revokeReason ?? null } : null;
+}
+
+/**
+ * Parsed requests by their bytes (base64): relying parties and caches ask the same question again and
+ * again (a GET URL is the request), and reading the DER is a fifth of an answer's CPU. Only well-formed
+ * requests are kept, at most {@link PARSED_MAX}, the oldest dropped first; a result is never changed.
+ */
+const PARSED_MAX = 4096;
+const parsedCache = new Map<string, Extract<ReturnType<typeof parseOcspRequest>, { ok: true }>>();
+function parseCached(der: Uint8Array): ReturnType<typeof parseOcspRequest> {
+  if (der.length > 1024) return parseOcspRequest(der);
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("base64");
+  const hit = parsedCache.get(key);
+  if (hit) return hit;
+  const parsed = parseOcspRequest(der);
+  if (parsed.ok) {
+    if (parsedCache.size >= PARSED_MAX) parsedCache.delete(parsedCache.keys().next().value as string);
+    parsedCache.set(key, parsed);
   }
-  return null;
+  return parsed;
 }
 
 /** A stored reason as OCSP states it; unreadable or removeFromCRL rows read as unspecified (as on the CRL). */
@@ -153,14 +176,14 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.leng
  * reply.type("application/ocsp-response").send(Buffer.from(a.der));
  */
 export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, caId?: string): Promise<OcspAnswer> {
-  const parsed = parseOcspRequest(requestDer);
+  const parsed = parseCached(requestDer);
   if (!parsed.ok) return refuse("malformedRequest", parsed.reason);
   const { certIds, nonce } = parsed.request;
   try {
     const found = await o.store.read(async (tx) => {
-      const ca = await findIssuer(o.store, tx, certIds, caId);
-      if (!ca) return null;
-      const through = await chainRevocation(tx, ca);
+      const issuer = await findIssuer(o.store, tx, certIds, caId);
+      if (!issuer) return null;
+      const { ca, through } = issuer;
       const statuses: OcspCertStatus[] = [];
       for (const id of certIds) {
         const held = id.serialHex === null ? null : await tx.certificates.statusBySerial(ca.id, id.serialHex);

@@ -199,6 +199,8 @@ export interface CaRepo {
    * empty when there is no such CA. Issuance needs the whole chain's status on every request.
    */
   getChain(tenantId: string, id: string): Promise<CaRecord[]>;
+  /** Any tenant's CA and every CA above it, as {@link getChain}: only for public artefacts (OCSP). */
+  getPublicChain(id: string): Promise<CaRecord[]>;
   /** Every tenant's CA ids in ISSUE state (the CRL scheduler). */
   listActiveIds(): Promise<string[]>;
   /** Any tenant's CA: only for public artefacts (its certificate, its CRL, its OCSP answers). */

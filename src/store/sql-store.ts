@@ -96,6 +96,15 @@ export async function resolvePassphrase(o: OpenOptions): Promise<string> {
   );
 }
 
+/**
+ * A CA and every CA above it (at most 20), the CA first, in one statement. Parameters: the CA's id, then
+ * the tenant twice — or null twice for any tenant's (public artefacts: certificates, CRLs, OCSP).
+ */
+const CHAIN_SQL = `WITH RECURSIVE chain (id, parent_id, depth) AS (
+    SELECT id, parent_id, 0 FROM cas WHERE id = ? AND (CAST(? AS TEXT) IS NULL OR tenant_id = ?)
+    UNION ALL SELECT p.id, p.parent_id, chain.depth + 1 FROM cas p JOIN chain ON p.id = chain.parent_id WHERE chain.depth < 20)
+  SELECT cas.* FROM chain JOIN cas ON cas.id = chain.id ORDER BY chain.depth`;
+
 const num = (v: unknown): number => Number(v);
 const date = (v: unknown): Date => new Date(Number(v));
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(Number(v)));
@@ -386,14 +395,10 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
         return r ? toCa(r) : null;
       },
       async getChain(tenantId, id) {
-        const rows = await c.all(
-          `WITH RECURSIVE chain (id, parent_id, depth) AS (
-             SELECT id, parent_id, 0 FROM cas WHERE tenant_id = ? AND id = ?
-             UNION ALL SELECT p.id, p.parent_id, chain.depth + 1 FROM cas p JOIN chain ON p.id = chain.parent_id WHERE p.tenant_id = ? AND chain.depth < 20)
-           SELECT cas.* FROM chain JOIN cas ON cas.id = chain.id ORDER BY chain.depth`,
-          [tenantId, id, tenantId],
-        );
-        return rows.map(toCa);
+        return (await c.all(CHAIN_SQL, [id, tenantId, tenantId])).map(toCa);
+      },
+      async getPublicChain(id) {
+        return (await c.all(CHAIN_SQL, [id, null, null])).map(toCa);
       },
       async listActiveIds() {
         return (await c.all("SELECT id FROM cas WHERE status = 'ISSUE' ORDER BY id")).map((r) => r.id as string);
