@@ -85,12 +85,12 @@ export function hashesOf(store: Store, ca: Pick<CaRecord, "id" | "certificatePem
 const refuse = (status: OcspErrorStatus, reason: string): OcspAnswer => ({ der: ocspErrorResponse(status), status, reason });
 
 /** The CA (any tenant) whose hashes every CertID carries; `caId` when given. Null: none, or more than one. */
-async function findIssuer(store: Store, tx: StoreTx, ids: OcspCertId[], caId: string | undefined): Promise<{ ca: CaRecord; through: { at: Date; reason: string | null } | null } | null> {
+async function findIssuer(store: Store, tx: StoreTx, ids: OcspCertId[], caId: string | undefined): Promise<{ ca: CaRecord; chain: CaRecord[] } | null> {
   const matchesAll = (h: OcspIssuerHashes) => ids.every((id) => certIdMatches(id, h));
   if (caId !== undefined) {
     const chain = await tx.cas.getPublicChain(caId);
     const ca = chain[0];
-    return ca && matchesAll(hashesOf(store, ca)) ? { ca, through: revocationIn(chain) } : null;
+    return ca && matchesAll(hashesOf(store, ca)) ? { ca, chain } : null;
   }
   // Hashes of CAs already seen are kept; only new CAs are read (a private CA holds tens of CAs).
   const known = hashCache.get(store);
@@ -98,7 +98,7 @@ async function findIssuer(store: Store, tx: StoreTx, ids: OcspCertId[], caId: st
     const cached = known?.get(id);
     if (cached && !matchesAll(cached)) continue;
     const ca = await tx.cas.getPublic(id);
-    if (ca && matchesAll(hashesOf(store, ca))) return { ca, through: await chainRevocation(tx, ca) };
+    if (ca && matchesAll(hashesOf(store, ca))) return { ca, chain: [ca, ...(ca.parentId ? await tx.cas.getPublicChain(ca.parentId) : [])] };
   }
   return null;
 }
@@ -121,18 +121,19 @@ function revocationIn(chain: readonly CaRecord[]): { at: Date; reason: string | 
  * requests are kept, at most {@link PARSED_MAX}, the oldest dropped first; a result is never changed.
  */
 const PARSED_MAX = 4096;
-const parsedCache = new Map<string, Extract<ReturnType<typeof parseOcspRequest>, { ok: true }>>();
-function parseCached(der: Uint8Array): ReturnType<typeof parseOcspRequest> {
-  if (der.length > 1024) return parseOcspRequest(der);
+type Parsed = Extract<ReturnType<typeof parseOcspRequest>, { ok: true }>;
+const parsedCache = new Map<string, Parsed>();
+function parseCached(der: Uint8Array): (Parsed & { key: string }) | Exclude<ReturnType<typeof parseOcspRequest>, { ok: true }> {
   const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("base64");
-  const hit = parsedCache.get(key);
-  if (hit) return hit;
+  const hit = der.length <= 1024 ? parsedCache.get(key) : undefined;
+  if (hit) return { ...hit, key };
   const parsed = parseOcspRequest(der);
-  if (parsed.ok) {
+  if (!parsed.ok) return parsed;
+  if (der.length <= 1024) {
     if (parsedCache.size >= PARSED_MAX) parsedCache.delete(parsedCache.keys().next().value as string);
     parsedCache.set(key, parsed);
   }
-  return parsed;
+  return { ...parsed, key };
 }
 
 /** A stored reason as OCSP states it; unreadable or removeFromCRL rows read as unspecified (as on the CRL). */
@@ -166,6 +167,47 @@ export function statusOf(
   return { status: "good" };
 }
 
+/**
+ * Answers kept in memory, per store, by request (nonce-less requests only; an answer with an unknown
+ * status is never kept, as a serial may be issued later). One is served again only within its
+ * thisUpdate–nextUpdate and while {@link stateOf} its CA chain and the CA's OCSP settings is unchanged —
+ * checked with one lean statement per request, so a revocation made by any process or instance on the
+ * store is answered at once, as without the cache. Serving the same signed bytes again is what a
+ * pre-signed answer is (RFC 5019): producedAt is when it was signed. For a CA that pre-signs, only
+ * stored answers are kept (one signed on demand there is a stopgap until the next refresh pass).
+ */
+const ANSWERS_MAX = 10_000;
+const answerCache = new WeakMap<Store, Map<string, { answer: OcspAnswer; state: string; chainIds: string[] }>>();
+function answersOf(store: Store): Map<string, { answer: OcspAnswer; state: string; chainIds: string[] }> {
+  let m = answerCache.get(store);
+  if (!m) answerCache.set(store, (m = new Map()));
+  return m;
+}
+
+/** A kept answer is served while two thirds of its validity remain (the refresh pass's rule for stored ones). */
+function servable(a: OcspAnswer, at: number): boolean {
+  if (!a.thisUpdate || !a.nextUpdate) return false;
+  const from = a.thisUpdate.getTime();
+  const to = a.nextUpdate.getTime();
+  return from <= at && at < to - (to - from) / 3;
+}
+
+/** What a kept answer depends on besides the certificates' rows: each CA's status and counter, and the settings. */
+function stateOf(chain: ReadonlyArray<{ id: string; status: string; revocationSeq: number }>, cfg: { updatedAt: Date } | null): string {
+  const byId = [...chain].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return `${byId.map((c) => `${c.id}:${c.status}:${c.revocationSeq}`).join(",")}|${cfg?.updatedAt.getTime() ?? 0}`;
+}
+
+function keep(store: Store, key: string | undefined, found: { statuses: OcspCertStatus[]; state: string; chainIds: string[]; presign: boolean }, answer: OcspAnswer): OcspAnswer {
+  if (key === undefined || found.statuses.some((s) => s.status === "unknown")) return answer;
+  // A CA that pre-signs signs on demand only until its refresh pass stores the answer: keep that one.
+  if (found.presign && !answer.presigned) return answer;
+  const m = answersOf(store);
+  if (m.size >= ANSWERS_MAX) m.delete(m.keys().next().value as string);
+  m.set(key, { answer, state: found.state, chainIds: found.chainIds });
+  return answer;
+}
+
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /**
@@ -180,10 +222,22 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
   if (!parsed.ok) return refuse("malformedRequest", parsed.reason);
   const { certIds, nonce } = parsed.request;
   try {
+    // Nonce-less requests are answered from this process's memory while nothing they depend on changed.
+    const cacheKey = nonce ? undefined : `${caId ?? ""}|${parsed.key}`;
+    const cached = cacheKey === undefined ? undefined : answersOf(o.store).get(cacheKey);
+    const at0 = o.now().getTime();
+    if (cached && servable(cached.answer, at0)) {
+      const now = await o.store.read(async (tx) => stateOf(await tx.cas.revocationStates(cached.chainIds), await tx.ocsp.getConfig(cached.answer.caId as string)));
+      if (now === cached.state) return cached.answer;
+    }
     const found = await o.store.read(async (tx) => {
       const issuer = await findIssuer(o.store, tx, certIds, caId);
       if (!issuer) return null;
-      const { ca, through } = issuer;
+      const { ca, chain } = issuer;
+      // Read before the statuses: a revocation after this point changes the state, so an answer kept
+      // with it is never served again (on PostgreSQL each statement has its own snapshot).
+      const chainState = chain.map((c) => ({ id: c.id, status: c.status, revocationSeq: c.revocationSeq ?? 0 }));
+      const through = revocationIn(chain);
       const statuses: OcspCertStatus[] = [];
       for (const id of certIds) {
         const held = id.serialHex === null ? null : await tx.certificates.statusBySerial(ca.id, id.serialHex);
@@ -194,7 +248,7 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       const responder = cfg?.delegated ? await tx.ocsp.getResponder(ca.id) : null;
       const only = certIds.length === 1 ? certIds[0] : undefined;
       const stored = cfg?.presign && !nonce && only?.hash === "sha1" && only.serialHex && statuses[0]?.status !== "unknown" ? await tx.ocsp.getResponse(ca.id, only.serialHex) : null;
-      return { ca, statuses, responder, stored };
+      return { ca, statuses, responder, stored, state: stateOf(chainState, cfg), chainIds: chain.map((c) => c.id), presign: !!cfg?.presign };
     });
     if (!found) return refuse("unauthorized", caId === undefined ? "no CA held here issued these certificates" : `the CertIDs do not name CA ${caId.slice(0, 64)}`);
     const at = o.now();
@@ -209,7 +263,7 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       storedStatusMatches(stored, found.statuses[0] as OcspCertStatus) &&
       sameBytes(only.der, sha1CertIdDer(hashesOf(o.store, found.ca), only.serialHex as string))
     ) {
-      return { der: stored.der, status: "successful", caId: found.ca.id, thisUpdate: stored.thisUpdate, nextUpdate: stored.nextUpdate, presigned: true };
+      return keep(o.store, cacheKey, found, { der: stored.der, status: "successful", caId: found.ca.id, thisUpdate: stored.thisUpdate, nextUpdate: stored.nextUpdate, presigned: true });
     }
     const ctx: ServiceContext = { store: o.store, tenantId: found.ca.tenantId, actor: "ocsp", now: o.now, config: o.config };
     const thisUpdate = new Date(Math.floor(at.getTime() / 1000) * 1000);
@@ -220,7 +274,7 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       nonce,
       responses: certIds.map((certId, i) => ({ certId, cert: found.statuses[i] as OcspCertStatus, thisUpdate, nextUpdate })),
     });
-    return { der, status: "successful", caId: found.ca.id, thisUpdate, nextUpdate };
+    return keep(o.store, cacheKey, found, { der, status: "successful", caId: found.ca.id, thisUpdate, nextUpdate });
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 300) : String(e).slice(0, 300);
     if (e instanceof StoreError && e.code === "unavailable") return refuse("tryLater", reason);

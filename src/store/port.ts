@@ -201,6 +201,12 @@ export interface CaRepo {
   getChain(tenantId: string, id: string): Promise<CaRecord[]>;
   /** Any tenant's CA and every CA above it, as {@link getChain}: only for public artefacts (OCSP). */
   getPublicChain(id: string): Promise<CaRecord[]>;
+  /**
+   * Status and revocation counter of the CAs `ids` (any tenant), in one lean statement: what an answer
+   * about something these CAs signed depends on (a revocation under a CA bumps its counter; a CA's own
+   * revocation changes its status and bumps its parent's).
+   */
+  revocationStates(ids: readonly string[]): Promise<Array<{ id: string; status: CaRecord["status"]; revocationSeq: number }>>;
   /** Every tenant's CA ids in ISSUE state (the CRL scheduler). */
   listActiveIds(): Promise<string[]>;
   /** Any tenant's CA: only for public artefacts (its certificate, its CRL, its OCSP answers). */

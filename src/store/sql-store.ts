@@ -400,6 +400,11 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
       async getPublicChain(id) {
         return (await c.all(CHAIN_SQL, [id, null, null])).map(toCa);
       },
+      async revocationStates(ids) {
+        if (!ids.length) return [];
+        const rows = await c.all(`SELECT id, status, revocation_seq FROM cas WHERE id IN (${ids.map(() => "?").join(", ")})`, [...ids]);
+        return rows.map((r) => ({ id: r.id as string, status: r.status as CaRecord["status"], revocationSeq: num(r.revocation_seq) }));
+      },
       async listActiveIds() {
         return (await c.all("SELECT id FROM cas WHERE status = 'ISSUE' ORDER BY id")).map((r) => r.id as string);
       },
