@@ -225,6 +225,13 @@ export function buildApp(o: AppOptions): FastifyInstance {
   // OCSP (docs/ocsp.md): public and unauthenticated like /crl; every answer is an OCSPResponse (HTTP 200,
   // errors included), read from the snapshot.
   const OCSP_MAX_AGE = 300;
+  // Kept answers (src/service/ocsp.ts) are the same byte arrays again: their ETag is computed once.
+  const etags = new WeakMap<Uint8Array, string>();
+  const etagOf = (der: Uint8Array): string => {
+    let e = etags.get(der);
+    if (!e) etags.set(der, (e = `"${createHash("sha256").update(der).digest("hex").slice(0, 32)}"`));
+    return e;
+  };
   const sendOcsp = (req: FastifyRequest, reply: FastifyReply, a: OcspAnswer, get: boolean): FastifyReply => {
     const f = factsOf(req) as LogFacts & { err?: string };
     f.action = "OCSP";
@@ -237,7 +244,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
       const maxAge = Math.max(0, Math.min(OCSP_MAX_AGE, Math.floor((a.nextUpdate.getTime() - t) / 1000)));
       reply
         .header("cache-control", `public, max-age=${maxAge}, no-transform, must-revalidate`)
-        .header("etag", `"${createHash("sha256").update(a.der).digest("hex").slice(0, 32)}"`)
+        .header("etag", etagOf(a.der))
         .header("last-modified", a.thisUpdate.toUTCString())
         .header("expires", new Date(t + maxAge * 1000).toUTCString());
     } else reply.header("cache-control", "no-store");

@@ -209,8 +209,14 @@ class SqlStore implements Store {
     });
   }
 
+  /** The repositories of each read connection, made once: a lookup (an OCSP answer) should not build them every time. */
+  readonly #readRepos = new WeakMap<SqlConn, StoreTx>();
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.#driver.withReadOnly((c) => fn(repos(c, this.#vault)));
+    return this.#driver.withReadOnly((c) => {
+      let tx = this.#readRepos.get(c);
+      if (!tx) this.#readRepos.set(c, (tx = repos(c, this.#vault)));
+      return fn(tx);
+    });
   }
 
   async ping(): Promise<void> {

@@ -100,7 +100,14 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   for (const p of [pool, readers]) p.on("error", () => undefined); // an idle client's error surfaces on its next query instead
   const lockKey = `caskit:${schema}`;
 
+  // One SqlConn per pooled connection, kept: the store keeps its repositories per SqlConn for lookups.
+  const conns = new WeakMap<pg.PoolClient, SqlConn>();
   const conn = (client: pg.PoolClient): SqlConn => {
+    let c = conns.get(client);
+    if (!c) conns.set(client, (c = connOf(client)));
+    return c;
+  };
+  const connOf = (client: pg.PoolClient): SqlConn => {
     // One connection runs one statement at a time: callers may fire several reads at once inside a
     // transaction (Promise.all), which pg only queues with a deprecation warning (and pg 9 refuses).
     let tail: Promise<unknown> = Promise.resolve();
