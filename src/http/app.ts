@@ -189,6 +189,11 @@ export function buildApp(o: AppOptions): FastifyInstance {
         return ca ? currentCrl({ store: o.store, tenantId: ca.tenantId, actor: "public", now, config: o.config }, tx, ca) : null;
       }));
     if (!crl) return sendError(req, reply, notFound("CACertificate", id));
+    return sendCrl(reply, crl);
+  });
+
+  /** A CRL (full or a shard), cacheable for half of what is left of its validity. */
+  const sendCrl = (reply: FastifyReply, crl: { der: Uint8Array; thisUpdate: Date; nextUpdate: Date }): FastifyReply => {
     const maxAge = Math.max(0, Math.floor((crl.nextUpdate.getTime() - now().getTime()) / 2000));
     return reply
       .type("application/pkix-crl")
@@ -196,20 +201,14 @@ export function buildApp(o: AppOptions): FastifyInstance {
       .header("last-modified", crl.thisUpdate.toUTCString())
       .header("expires", crl.nextUpdate.toUTCString())
       .send(Buffer.from(crl.der));
-  });
+  };
 
   // One shard of a partitioned CRL (docs/revocation.md): /crl/<ca>/<shard>.crl, the URL its certificates name.
   app.get<{ Params: { id: string; shard: string } }>("/crl/:id/:shard", async (req, reply) => {
     const m = /^(0|[1-9][0-9]{0,3})\.crl$/.exec(req.params.shard);
     const crl = m ? await servedShardCrl({ store: o.store, config: o.config, now }, req.params.id, Number(m[1])) : null;
     if (!crl) return sendError(req, reply, notFound("CACertificate", `${req.params.id}/${req.params.shard}`.slice(0, 200)));
-    const maxAge = Math.max(0, Math.floor((crl.nextUpdate.getTime() - now().getTime()) / 2000));
-    return reply
-      .type("application/pkix-crl")
-      .header("cache-control", `public, max-age=${maxAge}`)
-      .header("last-modified", crl.thisUpdate.toUTCString())
-      .header("expires", crl.nextUpdate.toUTCString())
-      .send(Buffer.from(crl.der));
+    return sendCrl(reply, crl);
   });
 
   app.get<{ Params: { id: string } }>("/ca/:id", async (req, reply) => {

@@ -7,7 +7,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { fromPemAll } from "../../src/internal/pem.js";
 import { buildOcspRequest, certificateIssuerAndSerial, certificateSubjectAndSpki, parseOcspResponse } from "../../src/revoke/index.js";
@@ -16,17 +15,14 @@ import { answerOcsp } from "../../src/service/ocsp.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/port.js";
 import { tempDir } from "../helpers/openssl.js";
+import { PG_URL, dropTestSchema, testSchema } from "../helpers/pg.js";
 import { ROOT_PARAMS, SUB_PARAMS } from "../helpers/service.js";
 
-const PG_URL = process.env.CASKIT_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const schema = `caskit_ocspcache_${process.pid}_${Date.now()}`;
+const schema = testSchema("ocspcache");
 const tmp = tempDir("caskit-ocspcache-");
 afterAll(async () => {
   tmp.remove();
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await c.end();
+  await dropTestSchema(schema);
 });
 
 const der = (pem: string) => fromPemAll("CERTIFICATE", pem)[0] as Uint8Array;

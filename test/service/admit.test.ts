@@ -5,7 +5,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { createCsr } from "../../src/csr/index.js";
@@ -13,17 +12,14 @@ import { DEFAULT_TENANT, type ServiceContext, ServiceError, call } from "../../s
 import { openStore } from "../../src/store/open.js";
 import type { Store, StoreTx } from "../../src/store/port.js";
 import { tempDir } from "../helpers/openssl.js";
+import { PG_URL, dropTestSchema, testSchema } from "../helpers/pg.js";
 import { ROOT_PARAMS, SUB_PARAMS } from "../helpers/service.js";
 
-const PG_URL = process.env.CASKIT_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const schema = `caskit_admit_${process.pid}_${Date.now()}`;
+const schema = testSchema("admit");
 const tmp = tempDir("caskit-admit-");
 afterAll(async () => {
   tmp.remove();
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await c.end();
+  await dropTestSchema(schema);
 });
 
 class Throttled extends Error {}
