@@ -141,6 +141,8 @@ export interface WrkOptions {
   connections: number;
   seconds: number;
   prefix: string[];
+  /** The wrk script; default benchmarks/wrk/replay.lua (a wrapper of it must print the same result lines). */
+  script?: string;
 }
 
 /** Runs wrk with the replay script and returns its figures (no pass/fail judgement; see checkWrk). */
@@ -156,7 +158,7 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
     "10s",
     "--latency",
     "-s",
-    REPLAY_LUA,
+    o.script ?? REPLAY_LUA,
     o.url,
     "--",
     o.requestsFile,

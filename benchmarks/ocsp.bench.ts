@@ -39,7 +39,7 @@
  * Needs wrk, cfssl, openssl and taskset on PATH (apt-get install -y wrk golang-cfssl); fails saying so otherwise.
  * `npx tsx benchmarks/ocsp.bench.ts` or `npm run -s bench -- --only ocsp` (builds dist/ first).
  */
-import { type ChildProcess, execFile, execFileSync, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
 import { X509Certificate, createPrivateKey, sign } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,7 +47,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { openStore } from "../src/store/open.js";
 import { type BenchRow, formatTable, measureRate, median, row } from "./harness.js";
-import { REPLAY_LUA, type WrkOptions, type WrkResult, checkWrk, freePort, placement, pool, requireTool, spawnPlaced, stopChild } from "./loadgen.js";
+import { REPLAY_LUA, type WrkOptions, type WrkResult, checkWrk, freePort, placement, pool, requireTool, runWrk, spawnPlaced, stopChild } from "./loadgen.js";
 
 const SLICES = Number(process.env.CASKIT_BENCH_OCSP_SLICES ?? 3);
 const SLICE_SECONDS = 1;
@@ -84,38 +84,8 @@ function writeNoProbeScript(dir: string): string {
   return file;
 }
 
-/** benchmarks/loadgen.ts runWrk with another script (the probe-less wrapper above); the same result line parsed. */
-function runWrkWith(script: string, o: WrkOptions): Promise<WrkResult> {
-  const wrk = requireTool("wrk", "wrk");
-  const argv: string[] = [...o.prefix, wrk, `-t${o.threads}`, `-c${o.connections}`, `-d${o.seconds}s`, "--timeout", "10s", "--latency", "-s", script, o.url, "--", o.requestsFile, o.mode, o.expect];
-  const [cmd, ...args] = argv as [string, ...string[]];
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { maxBuffer: 16 * 1024 * 1024, timeout: (o.seconds + 60) * 1000 }, (error, stdout, stderr) => {
-      const m = /^CASKIT_WRK (\{.*\})$/m.exec(stdout);
-      if (!m) return reject(new Error(`wrk gave no result line (${error?.message ?? "exit 0"}):\n${stdout}\n${stderr}`));
-      const j = JSON.parse(m[1] as string);
-      const durationSec = j.duration_us / 1e6;
-      resolve({
-        requests: j.requests,
-        durationSec,
-        rps: j.requests / durationSec,
-        ok: j.ok,
-        badStatus: j.bad_status,
-        badBody: j.bad_body,
-        exhausted: j.exhausted,
-        errors: j.errors,
-        statuses: j.statuses,
-        p50ms: j.p50_us / 1000,
-        p90ms: j.p90_us / 1000,
-        p99ms: j.p99_us / 1000,
-        maxMs: j.max_us / 1000,
-        quantiles: (JSON.parse(/^CASKIT_WRK_Q (.*)$/m.exec(stdout)?.[1] ?? "[]") as Array<[number, number]>).map(([p, us]) => [p, us / 1000]),
-        badSample: /^CASKIT_WRK_BAD (.*)$/m.exec(stdout)?.[1],
-        stdout,
-      });
-    });
-  });
-}
+/** benchmarks/loadgen.ts runWrk with another script (the probe-less wrapper above). */
+const runWrkWith = (script: string, o: WrkOptions): Promise<WrkResult> => runWrk({ ...o, script });
 
 interface Contestant {
   label: string;

@@ -41,13 +41,14 @@ function auditableId(v: unknown): string | null {
 export async function runAction<S extends z.ZodType, R, P>(ctx: ServiceContext, action: Action<S, R, P>, raw: unknown): Promise<R> {
   // What ctx.admit throws (a used nonce, the throttle) is the request's answer, unchanged and unaudited,
   // as it was when the claim ran before the action.
-  const admission: { failure?: { error: unknown } } = {};
+  let admitFailure: { error: unknown } | undefined;
+  const admitFailed = () => admitFailure;
   const admit = async (tx: StoreTx) => {
     if (!ctx.admit) return;
     try {
       await ctx.admit(tx);
     } catch (error) {
-      admission.failure = { error };
+      admitFailure = { error };
       throw error;
     }
   };
@@ -65,7 +66,8 @@ export async function runAction<S extends z.ZodType, R, P>(ctx: ServiceContext, 
       return result;
     });
   } catch (e) {
-    if (admission.failure) throw admission.failure.error;
+    const refusedAtAdmit = admitFailed();
+    if (refusedAtAdmit) throw refusedAtAdmit.error;
     const err = toServiceError(e);
     if (action.mutates) {
       const target = auditableId((raw as Record<string, unknown> | undefined)?.Identifier);
@@ -76,8 +78,8 @@ export async function runAction<S extends z.ZodType, R, P>(ctx: ServiceContext, 
           await tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target, outcome: "error", detail: err.code });
         })
         .then(() => true, () => false);
-      const late = admission as { failure?: { error: unknown } }; // set by the audit transaction's admit
-      if (!audited && late.failure) throw late.failure.error;
+      const refusedLate = admitFailed(); // the audit transaction's own claim lost the nonce
+      if (!audited && refusedLate) throw refusedLate.error;
     }
     throw err;
   }

@@ -5,15 +5,14 @@
  * the process's memory.
  */
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { createCsr } from "../../src/csr/index.js";
 import { assertBuilt, caskit } from "../helpers/cli.js";
 import { tempDir } from "../helpers/openssl.js";
 import { type Served, send, signV3, startServe } from "./serve-helper.js";
+import { PG_URL, dropTestSchema } from "../helpers/pg.js";
 
-const PG_URL = process.env.CASKIT_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const tmp = tempDir("caskit-replay-");
 let csr = "";
 beforeAll(async () => {
@@ -74,13 +73,7 @@ describe.runIf(process.env.CASKIT_SKIP_PG !== "1")("two serve processes on one P
   const servers: Served[] = [];
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    try {
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    } finally {
-      await c.end();
-    }
+    await dropTestSchema(schema);
   });
 
   it("a request answered by one is refused by the other, and a race between them issues once", async () => {

@@ -18,7 +18,6 @@ import { execFile, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCa } from "../../src/ca/index.js";
 import { importPrivateKey } from "../../src/crypto/keys.js";
@@ -31,8 +30,8 @@ import { openStore } from "../../src/store/open.js";
 import { assertBuilt, caskit } from "../helpers/cli.js";
 import { openssl, opensslOrThrow, tempDir } from "../helpers/openssl.js";
 import { type Served, startServe } from "../http/serve-helper.js";
+import { PG_URL, dropTestSchema } from "../helpers/pg.js";
 
-const PG_URL = process.env.CASKIT_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const OCSP_BASE = "http://ocsp.example.test";
 const SPECS = ["RSA_2048", "ECC_256", "SM2_256"] as const;
 type Spec = (typeof SPECS)[number];
@@ -133,10 +132,7 @@ describe.each([
     await srv?.stop();
     tmp.remove();
     if (kind === "postgres" && !skip) {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-      await c.end();
+      await dropTestSchema(schema).catch(() => undefined);
     }
   });
 

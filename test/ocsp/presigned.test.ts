@@ -6,7 +6,6 @@
  * path will not serve from the store. A second store opened on the same data answers from what the first
  * wrote.
  */
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromPemAll } from "../../src/internal/pem.js";
 import { buildOcspRequest, certificateIssuerAndSerial, certificateSubjectAndSpki, parseOcspResponse, verifyOcspResponse } from "../../src/revoke/index.js";
@@ -18,8 +17,8 @@ import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/port.js";
 import { tempDir } from "../helpers/openssl.js";
 import { ROOT_PARAMS, SUB_PARAMS } from "../helpers/service.js";
+import { PG_URL, dropTestSchema } from "../helpers/pg.js";
 
-const PG_URL = process.env.CASKIT_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const DAY = 86_400_000;
 const der = (pem: string) => fromPemAll("CERTIFICATE", pem)[0] as Uint8Array;
 
@@ -64,10 +63,7 @@ describe.each([
     await store?.close();
     tmp.remove();
     if (kind === "postgres" && !skip) {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-      await c.end();
+      await dropTestSchema(schema).catch(() => undefined);
     }
   });
 

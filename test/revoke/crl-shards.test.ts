@@ -10,7 +10,6 @@ import { writeFileSync } from "node:fs";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificateList, IssuingDistributionPoint, id_ce_issuingDistributionPoint } from "@peculiar/asn1-x509";
 import fc from "fast-check";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { createCsr, parseCsr } from "../../src/csr/index.js";
@@ -26,11 +25,11 @@ import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { hierarchy } from "../helpers/fixtures.js";
 import { openssl, opensslOrThrow, tempDir } from "../helpers/openssl.js";
 import { ROOT_PARAMS, SUB_PARAMS } from "../helpers/service.js";
+import { PG_URL, dropTestSchema } from "../helpers/pg.js";
 
 const tmp = tempDir("caskit-crl-shards-");
 afterAll(() => tmp.remove());
 const BASE = "http://pki.example.test";
-const PG_URL = process.env.CASKIT_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 const file = (name: string, data: string | Uint8Array) => {
   writeFileSync(tmp.path(name), data);
@@ -182,10 +181,7 @@ for (const storeName of STORES) {
     afterAll(async () => {
       await store?.close();
       if (storeName === "PostgreSQL") {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await c.end();
+        await dropTestSchema(schema);
       }
     });
 

@@ -126,14 +126,18 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     };
   };
 
-  /** One read-only connection, no transaction block (see `readers`). */
-  async function onReader<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
+  /** A connection from `from`; a server that cannot be reached is StoreError("unavailable"). */
+  async function checkout(from: pg.Pool): Promise<pg.PoolClient> {
     try {
-      client = await readers.connect();
+      return await from.connect();
     } catch (e) {
       throw translate(e);
     }
+  }
+
+  /** One read-only connection, no transaction block (see `readers`). */
+  async function onReader<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
+    const client = await checkout(readers);
     let broken: Error | undefined;
     try {
       return await fn(conn(client));
@@ -146,16 +150,11 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   }
 
   /** One pooled connection inside BEGIN … COMMIT; anything thrown rolls back and is rethrown. */
-  async function inTransaction<T>(begin: "BEGIN", fn: (c: SqlConn) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (e) {
-      throw translate(e);
-    }
+  async function inTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
+    const client = await checkout(pool);
     let broken: Error | undefined;
     try {
-      await client.query(begin);
+      await client.query("BEGIN");
       const result = await fn(conn(client));
       await client.query("COMMIT");
       return result;
@@ -173,7 +172,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
 
   const driver: Driver = {
     dialect: "postgres",
-    withTransaction: (fn) => inTransaction("BEGIN", fn),
+    withTransaction: inTransaction,
     withReadOnly: onReader,
     async execScript(c, sql) {
       await c.run(sql);
