@@ -386,12 +386,13 @@ export class Issuer {
     const crlShard = shards > 0 ? crlShardOf(serial, shards) : undefined;
     let template: LeafTemplate;
     if (crlShard !== undefined) {
-      const cdp = crlDistributionPoint(crlShardUrl(this.#crlBase as string, ca.identifier, crlShard));
-      if (req.custom) template = this.#template(req.custom.prefix, true, cdp);
+      const cdp = () => crlDistributionPoint(crlShardUrl(this.#crlBase as string, ca.identifier, crlShard));
+      if (req.custom) template = this.#template(req.custom.prefix, true, cdp());
       else {
+        // The shard's CDP is encoded once, with its template.
         const key = `${req.profile}:${crlShard}`;
         let t = this.#shardTemplates.get(key);
-        if (!t) this.#shardTemplates.set(key, (t = this.#template(req.profile === "SERVER" ? this.#serverPrefix : this.#clientPrefix, true, cdp)));
+        if (!t) this.#shardTemplates.set(key, (t = this.#template(req.profile === "SERVER" ? this.#serverPrefix : this.#clientPrefix, true, cdp())));
         template = t;
       }
     } else template = req.custom ? this.#template(req.custom.prefix, req.enableCrl) : this.#templates[req.profile][req.enableCrl ? 1 : 0];
