@@ -171,14 +171,17 @@ export function statusOf(
  * Answers kept in memory, per store, by request (nonce-less requests only; an answer with an unknown
  * status is never kept, as a serial may be issued later). One is served again only within its
  * thisUpdate–nextUpdate and while {@link stateOf} its CA chain and the CA's OCSP settings is unchanged —
- * checked with one lean statement per request, so a revocation made by any process or instance on the
- * store is answered at once, as without the cache. Serving the same signed bytes again is what a
+ * checked on every request, so a revocation made by any process or instance on the store is answered at
+ * once, as without the cache: by the store's change mark while nothing at all was committed since the
+ * last check (SQLite; no statement), else by one lean statement. Serving the same signed bytes again is what a
  * pre-signed answer is (RFC 5019): producedAt is when it was signed. For a CA that pre-signs, only
  * stored answers are kept (one signed on demand there is a stopgap until the next refresh pass).
  */
 const ANSWERS_MAX = 10_000;
-const answerCache = new WeakMap<Store, Map<string, { answer: OcspAnswer; state: string; chainIds: string[] }>>();
-function answersOf(store: Store): Map<string, { answer: OcspAnswer; state: string; chainIds: string[] }> {
+/** A kept answer, the state it was found current in, and the store's change mark when it last was (null: unknown). */
+type Kept = { answer: OcspAnswer; state: string; chainIds: string[]; mark: number | null };
+const answerCache = new WeakMap<Store, Map<string, Kept>>();
+function answersOf(store: Store): Map<string, Kept> {
   let m = answerCache.get(store);
   if (!m) answerCache.set(store, (m = new Map()));
   return m;
@@ -198,13 +201,13 @@ function stateOf(chain: ReadonlyArray<{ id: string; status: string; revocationSe
   return `${byId.map((c) => `${c.id}:${c.status}:${c.revocationSeq}`).join(",")}|${cfg?.updatedAt.getTime() ?? 0}`;
 }
 
-function keep(store: Store, key: string | undefined, found: { statuses: OcspCertStatus[]; state: string; chainIds: string[]; presign: boolean }, answer: OcspAnswer): OcspAnswer {
+function keep(store: Store, key: string | undefined, mark: number | null, found: { statuses: OcspCertStatus[]; state: string; chainIds: string[]; presign: boolean }, answer: OcspAnswer): OcspAnswer {
   if (key === undefined || found.statuses.some((s) => s.status === "unknown")) return answer;
   // A CA that pre-signs signs on demand only until its refresh pass stores the answer: keep that one.
   if (found.presign && !answer.presigned) return answer;
   const m = answersOf(store);
   if (m.size >= ANSWERS_MAX) m.delete(m.keys().next().value as string);
-  m.set(key, { answer, state: found.state, chainIds: found.chainIds });
+  m.set(key, { answer, state: found.state, chainIds: found.chainIds, mark });
   return answer;
 }
 
@@ -226,9 +229,16 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
     const cacheKey = nonce ? undefined : `${caId ?? ""}|${parsed.key}`;
     const cached = cacheKey === undefined ? undefined : answersOf(o.store).get(cacheKey);
     const at0 = o.now().getTime();
+    // Read before anything else: a commit after it moves the mark, so what follows is checked again.
+    const mark = cacheKey === undefined ? null : await o.store.changeMark();
     if (cached && servable(cached.answer, at0)) {
+      // Nothing committed since the answer was last found current: it still is (no statement at all).
+      if (mark !== null && mark === cached.mark) return cached.answer;
       const now = await o.store.read(async (tx) => stateOf(await tx.cas.revocationStates(cached.chainIds), await tx.ocsp.getConfig(cached.answer.caId as string)));
-      if (now === cached.state) return cached.answer;
+      if (now === cached.state) {
+        cached.mark = mark;
+        return cached.answer;
+      }
     }
     const found = await o.store.read(async (tx) => {
       const issuer = await findIssuer(o.store, tx, certIds, caId);
@@ -263,7 +273,7 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       storedStatusMatches(stored, found.statuses[0] as OcspCertStatus) &&
       sameBytes(only.der, sha1CertIdDer(hashesOf(o.store, found.ca), only.serialHex as string))
     ) {
-      return keep(o.store, cacheKey, found, { der: stored.der, status: "successful", caId: found.ca.id, thisUpdate: stored.thisUpdate, nextUpdate: stored.nextUpdate, presigned: true });
+      return keep(o.store, cacheKey, mark, found, { der: stored.der, status: "successful", caId: found.ca.id, thisUpdate: stored.thisUpdate, nextUpdate: stored.nextUpdate, presigned: true });
     }
     const ctx: ServiceContext = { store: o.store, tenantId: found.ca.tenantId, actor: "ocsp", now: o.now, config: o.config };
     const thisUpdate = new Date(Math.floor(at.getTime() / 1000) * 1000);
@@ -274,7 +284,7 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       nonce,
       responses: certIds.map((certId, i) => ({ certId, cert: found.statuses[i] as OcspCertStatus, thisUpdate, nextUpdate })),
     });
-    return keep(o.store, cacheKey, found, { der, status: "successful", caId: found.ca.id, thisUpdate, nextUpdate });
+    return keep(o.store, cacheKey, mark, found, { der, status: "successful", caId: found.ca.id, thisUpdate, nextUpdate });
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 300) : String(e).slice(0, 300);
     if (e instanceof StoreError && e.code === "unavailable") return refuse("tryLater", reason);

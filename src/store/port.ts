@@ -360,6 +360,13 @@ export interface Store {
    * For lookups on hot paths — authentication, Describe/List actions — that must not queue behind writes.
    */
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * A number that differs from any earlier one whenever anything — this process or another — has committed
+   * since (SQLite: `PRAGMA data_version` of the read connection, no transaction). Equal marks mean nothing
+   * changed in between, so what was read after the first is still current. Null: the engine cannot tell
+   * cheaply (PostgreSQL); read again instead.
+   */
+  changeMark(): Promise<number | null>;
   /** A cheap liveness check on the read-only snapshot (health probes): resolves when the store answers. */
   ping(): Promise<void>;
   /** Row counts per table (for tests and `caskit` diagnostics). */

@@ -41,6 +41,8 @@ export interface Driver {
   withTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T>;
   /** Runs `fn` on a read-only snapshot that does not wait for writers; writes in it fail. */
   withReadOnly<T>(fn: (c: SqlConn) => Promise<T>): Promise<T>;
+  /** See {@link Store.changeMark}; absent: the engine cannot tell cheaply. */
+  changeMark?(): Promise<number>;
   /** Several statements at once (migrations), inside the current transaction connection. */
   execScript(c: SqlConn, sql: string): Promise<void>;
   /** Takes a cross-process lock for the rest of the transaction (migrations). */
@@ -217,6 +219,10 @@ class SqlStore implements Store {
       if (!tx) this.#readRepos.set(c, (tx = repos(c, this.#vault)));
       return fn(tx);
     });
+  }
+
+  changeMark(): Promise<number | null> {
+    return this.#driver.changeMark ? this.#driver.changeMark() : Promise.resolve(null);
   }
 
   async ping(): Promise<void> {

@@ -5,9 +5,10 @@
  * revoked root, the CA's OCSP settings, a serial issued after it was answered unknown. SQLite and
  * PostgreSQL; P-256, so every fresh signature differs and "same bytes" means "kept".
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { fromPemAll } from "../../src/internal/pem.js";
 import { buildOcspRequest, certificateIssuerAndSerial, certificateSubjectAndSpki, parseOcspResponse } from "../../src/revoke/index.js";
 import { DEFAULT_TENANT, type ServiceContext, call } from "../../src/service/index.js";
@@ -114,6 +115,50 @@ describe.each(engines)("kept OCSP answers on $name", ({ location, options }) => 
     } finally {
       await mine.close();
       await other.close();
+    }
+  }, 60_000);
+});
+
+describe("kept OCSP answers on SQLite: the change mark", () => {
+  it("no statement while nothing is committed; a commit by another process (the built CLI) is seen at once", async () => {
+    const location = join(tmp.dir, "mark.db");
+    const mine = await openStore(location, { passphrase: "ocsp mark" });
+    try {
+      await mine.transaction((tx) => tx.tenants.create({ id: DEFAULT_TENANT, name: "default", createdAt: new Date() }));
+      const ctx: ServiceContext = { store: mine, tenantId: DEFAULT_TENANT, actor: "test", now: () => new Date(), config: { defaultCrlDays: 7 } };
+      const svc = (action: string, p: Record<string, unknown>) => call(ctx, action, p) as Promise<Record<string, any>>;
+      const rootId = (await svc("CreateRootCACertificate", { ...ROOT_PARAMS, CommonName: "Mark Root" })).Identifier as string;
+      const subId = (await svc("CreateSubCACertificate", { ...SUB_PARAMS, ParentIdentifier: rootId })).Identifier as string;
+      const subPem = (await svc("DescribeCACertificate", { Identifier: subId })).Certificate.X509Certificate as string;
+      const issue = async (cn: string) => {
+        const r = await svc("CreateServerCertificate", { ParentIdentifier: subId, CommonName: cn, Algorithm: "ECC_256", Days: 30, Immediately: 1 });
+        return { id: r.Identifier as string, serial: certificateIssuerAndSerial(der(r.X509Certificate)).serialHex as string };
+      };
+      const a = await issue("a.example.com");
+      const { subjectDer, spki } = certificateSubjectAndSpki(der(subPem));
+      const req = buildOcspRequest({ certIds: [{ issuerNameDer: subjectDer, issuerSpki: spki, serial: a.serial }] });
+      const ask = async () => {
+        const answer = await answerOcsp({ store: mine, config: ctx.config, now: () => new Date() }, req, subId);
+        return { der: Buffer.from(answer.der), status: parseOcspResponse(answer.der).basic?.responses[0] };
+      };
+      const first = await ask();
+      const reads = vi.spyOn(mine, "read");
+      // Kept, and nothing committed since: served with no read at all, however often.
+      for (let i = 0; i < 5; i++) expect((await ask()).der.equals(first.der)).toBe(true);
+      expect(reads).toHaveBeenCalledTimes(0);
+      // A commit that touches nothing the answer depends on (another certificate): one check, same bytes.
+      await issue("b.example.com");
+      expect((await ask()).der.equals(first.der)).toBe(true);
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect((await ask()).der.equals(first.der)).toBe(true);
+      expect(reads).toHaveBeenCalledTimes(1);
+      // Revoked by another process, the built CLI on the same file, while this handle stays open: at once.
+      const cli = join(__dirname, "../../dist/cli/main.js");
+      execFileSync(process.execPath, [cli, "cert", "revoke", a.id, "--reason", "keyCompromise"], { env: { ...process.env, CASKIT_DATA: location, CASKIT_MASTER_PASSPHRASE: "ocsp mark" }, stdio: "pipe" });
+      expect((await ask()).status).toMatchObject({ status: "revoked", reason: "keyCompromise" });
+      reads.mockRestore();
+    } finally {
+      await mine.close();
     }
   }, 60_000);
 });

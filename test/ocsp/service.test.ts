@@ -76,7 +76,15 @@ describe("answerOcsp", () => {
   it("the store unreachable → tryLater; anything else → internalError; malformed before the store is asked", async () => {
     const req = buildOcspRequest({ certIds: [idFor(subPem, leaves.a?.serial as string)] });
     let asked = 0;
-    const failing = (e: Error): Store => ({ ...s.ctx.store, read: async () => { asked++; throw e; } }) as Store;
+    const fail = async (): Promise<never> => {
+      asked++;
+      throw lastError;
+    };
+    let lastError: Error = new Error("unset");
+    const failing = (e: Error): Store => {
+      lastError = e;
+      return { ...s.ctx.store, read: fail, changeMark: fail } as Store;
+    };
     expect(await answerOcsp({ ...opts(), store: failing(new StoreError("unavailable", "database is locked")) }, req, subId)).toMatchObject({ status: "tryLater", reason: expect.stringContaining("locked") });
     expect(await answerOcsp({ ...opts(), store: failing(new Error("boom")) }, req, subId)).toMatchObject({ status: "internalError" });
     expect((await answerOcsp(opts(), req.subarray(0, 10), subId)).status).toBe("malformedRequest");

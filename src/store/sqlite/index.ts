@@ -137,7 +137,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   // Reads: a second, read-only connection (opened on first use, after migrations). In WAL mode its
   // snapshot never waits for the writer, in this process or another. Read transactions on it take
   // turns (one BEGIN … COMMIT at a time); each is a few statements.
-  let reader: { db: Database.Database; conn: SqlConn } | undefined;
+  let reader: { db: Database.Database; conn: SqlConn; begin: Database.Statement; commit: Database.Statement; dataVersion: Database.Statement } | undefined;
   /** Set by close(): later calls are refused instead of reopening connections. */
   let closed = false;
   let readTail: Promise<unknown> = Promise.resolve();
@@ -158,24 +158,36 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
         }
       },
     };
-    return { db: rdb, conn: rconn };
+    // Prepared once: these run for every lookup.
+    return { db: rdb, conn: rconn, begin: rdb.prepare("BEGIN"), commit: rdb.prepare("COMMIT"), dataVersion: rdb.prepare("PRAGMA data_version").pluck() };
   };
-  function withReadOnly<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
+  /** Runs `fn` on the read connection once the read before it is done (one snapshot at a time). */
+  function onReader<T>(fn: (r: NonNullable<typeof reader>) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
       if (closed) throw new StoreError("unavailable", "the store is closed");
       reader ??= openReader();
-      const r = reader;
-      r.db.exec("BEGIN");
-      try {
-        return await fn(r.conn);
-      } finally {
-        r.db.exec("COMMIT");
-      }
+      return fn(reader);
     };
     const p = readTail.then(run, run);
     readTail = p.catch(() => undefined);
     return p;
   }
+  function withReadOnly<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
+    return onReader(async (r) => {
+      r.begin.run();
+      try {
+        return await fn(r.conn);
+      } finally {
+        r.commit.run();
+      }
+    });
+  }
+  /**
+   * PRAGMA data_version of the read connection, between its snapshots (queued like a read: inside an
+   * open read transaction it would not move). It changes with every commit of any other connection —
+   * this process's writer included — so an unchanged value means nothing was committed.
+   */
+  const changeMark = () => onReader(async (r) => r.dataVersion.get() as number);
 
   // One connection. Transactions from this process are queued and run in groups: one BEGIN IMMEDIATE …
   // COMMIT (one fsync) around up to `groupCommit` of them, each inside its own SAVEPOINT so a failing one
@@ -316,6 +328,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   const driver: Driver = {
     dialect: "sqlite",
     withReadOnly,
+    changeMark,
     withTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
       if (closed) return Promise.reject(new StoreError("unavailable", "the store is closed"));
       return new Promise<T>((resolve, reject) => {
