@@ -7,8 +7,8 @@
  * Recommend; XML on Format=XML) — fastify's own refusals (body too large, no route, a bad method,
  * headers too large) included. One log line per request, written when the answer is sent.
  */
-import { createHash, randomUUID } from "node:crypto";
-import { STATUS_CODES } from "node:http";
+import { randomUUID } from "node:crypto";
+import { STATUS_CODES, createServer } from "node:http";
 import type { Socket } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { toPem } from "../internal/pem.js";
@@ -22,6 +22,7 @@ import { type OcspAnswer, answerOcsp } from "../service/ocsp.js";
 import { runAction } from "../service/run.js";
 import type { Store } from "../store/port.js";
 import { AccessKeyCache, NonceCache, ThrottledError, authenticate } from "./rpc/auth.js";
+import { ocspFastPath, ocspGetRequest, ocspHeaders, ocspLogFacts } from "./ocsp-route.js";
 import { render } from "./rpc/render.js";
 import { checkParams, parseQuery, unflatten } from "./rpc/request.js";
 
@@ -41,6 +42,8 @@ export interface AppOptions {
 }
 
 const HOST_ID = "cas.aliyuncs.com";
+/** fastify's default keepAliveTimeout, which it applies only to servers it creates itself. */
+const FASTIFY_KEEP_ALIVE_MS = 72_000;
 const BODY_LIMIT = 1024 * 1024;
 
 /** What the one log line of a request says, filled in as the request is handled. */
@@ -108,7 +111,16 @@ export function buildApp(o: AppOptions): FastifyInstance {
   const window = o.timestampWindowSec ?? 900;
   const nonces = new NonceCache(Math.max(window, 900) * 2 * 1000);
   const keys = new AccessKeyCache(o.accessKeyCacheMs ?? 5_000);
-  const app = Fastify({
+  const ocspOptions = { store: o.store, config: o.config, now };
+  const answerOcspHere = (der: Uint8Array, caId?: string) => answerOcsp(ocspOptions, der, caId);
+  const ocspFast = ocspFastPath({ answer: answerOcspHere, now, bodyLimit: BODY_LIMIT, log: o.logger ? (line) => app.log.info(line, "rpc") : undefined });
+  const app: FastifyInstance = Fastify({
+    // Node's server with the OCSP fast path in front of fastify's handler (http/ocsp-route.ts).
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => void (ocspFast(req, res) || handler(req, res)));
+      server.keepAliveTimeout = FASTIFY_KEEP_ALIVE_MS; // what fastify sets on a server it makes itself
+      return server;
+    },
     // One line per request, ours (onResponse below): fastify's "incoming request"/"request completed"
     // lines are off, and its default request serializer would print the URL, whose query holds v1
     // signatures and CSRs.
@@ -221,52 +233,18 @@ export function buildApp(o: AppOptions): FastifyInstance {
     return reply.type("application/pkix-cert").send(Buffer.from(der as Uint8Array));
   });
 
-  // OCSP (docs/ocsp.md): public and unauthenticated like /crl; every answer is an OCSPResponse (HTTP 200,
-  // errors included), read from the snapshot.
-  const OCSP_MAX_AGE = 300;
-  // Kept answers (src/service/ocsp.ts) are the same byte arrays again: their ETag is computed once.
-  const etags = new WeakMap<Uint8Array, string>();
-  const etagOf = (der: Uint8Array): string => {
-    let e = etags.get(der);
-    if (!e) etags.set(der, (e = `"${createHash("sha256").update(der).digest("hex").slice(0, 32)}"`));
-    return e;
-  };
+  // OCSP (docs/ocsp.md; http/ocsp-route.ts): the plain requests are answered before fastify by the fast
+  // path in the server's listener (above); these routes take the rest, with the same rules.
   const sendOcsp = (req: FastifyRequest, reply: FastifyReply, a: OcspAnswer, get: boolean): FastifyReply => {
-    const f = factsOf(req) as LogFacts & { err?: string };
-    f.action = "OCSP";
-    f.outcome = a.status === "successful" ? "ok" : a.status;
-    if (a.reason && a.status !== "successful") f.err = a.reason.slice(0, 300);
-    reply.type("application/ocsp-response");
-    if (get && a.status === "successful" && a.thisUpdate && a.nextUpdate) {
-      // RFC 5019 §6.2: cacheable until nextUpdate, but bounded so a revocation shows within minutes.
-      const t = now().getTime();
-      const maxAge = Math.max(0, Math.min(OCSP_MAX_AGE, Math.floor((a.nextUpdate.getTime() - t) / 1000)));
-      reply
-        .header("cache-control", `public, max-age=${maxAge}, no-transform, must-revalidate`)
-        .header("etag", etagOf(a.der))
-        .header("last-modified", a.thisUpdate.toUTCString())
-        .header("expires", new Date(t + maxAge * 1000).toUTCString());
-    } else reply.header("cache-control", "no-store");
-    return reply.code(200).send(Buffer.from(a.der));
+    Object.assign(factsOf(req), ocspLogFacts(a));
+    return reply.code(200).headers(ocspHeaders(a, get, now())).send(Buffer.from(a.der));
   };
-  const ocspOptions = { store: o.store, config: o.config, now };
   const bodyOf = (req: FastifyRequest): Uint8Array => new Uint8Array((req.body as Buffer | undefined) ?? Buffer.alloc(0));
-  app.post("/ocsp", async (req, reply) => sendOcsp(req, reply, await answerOcsp(ocspOptions, bodyOf(req)), false));
-  app.post<{ Params: { id: string } }>("/ocsp/:id", async (req, reply) => sendOcsp(req, reply, await answerOcsp(ocspOptions, bodyOf(req), req.params.id), false));
+  app.post("/ocsp", async (req, reply) => sendOcsp(req, reply, await answerOcspHere(bodyOf(req)), false));
+  app.post<{ Params: { id: string } }>("/ocsp/:id", async (req, reply) => sendOcsp(req, reply, await answerOcspHere(bodyOf(req), req.params.id), false));
   app.get("/ocsp/:id/*", async (req, reply) => {
-    // RFC 6960 appendix A.1: GET {url}/{url-encoding of base-64 of the DER request}. The raw path, not
-    // the router's decoding: base64 holds "/" and "+", and percent-encodings of them.
-    const m = /^\/ocsp\/([^/]+)\/(.+)$/.exec((req.raw.url ?? "").split("?")[0] ?? "");
-    let der: Uint8Array = new Uint8Array(0);
-    let caId = m?.[1] ?? "";
-    try {
-      caId = decodeURIComponent(caId);
-      const b64 = decodeURIComponent(m?.[2] ?? "").replace(/-/g, "+").replace(/_/g, "/");
-      if (/^[A-Za-z0-9+/]+={0,2}$/.test(b64) && b64.length <= 100_000) der = new Uint8Array(Buffer.from(b64, "base64"));
-    } catch {
-      // not percent-encoding: an empty request, answered malformedRequest
-    }
-    return sendOcsp(req, reply, await answerOcsp(ocspOptions, der, caId), true);
+    const { caId, der } = ocspGetRequest(req.raw.url ?? "");
+    return sendOcsp(req, reply, await answerOcspHere(der, caId), true);
   });
 
   app.route({

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCa } from "../../src/ca/index.js";
@@ -240,6 +241,68 @@ describe("hostile requests over HTTP: malformedRequest, nothing changed", () => 
     const put = await fetch(url("/ocsp"), { method: "PUT", body: "x" });
     expect(put.status).toBe(405);
     expect(put.headers.get("allow")).toBe("GET, POST");
+  });
+});
+
+describe("the fast path and fastify's routes answer alike (http/ocsp-route.ts)", () => {
+  /** One raw HTTP/1.1 exchange, so the framing (Content-Length or chunked, HEAD) is ours to choose. */
+  const raw = (head: string, body: Uint8Array = new Uint8Array(0)) =>
+    new Promise<{ status: number; headers: Record<string, string>; body: Buffer }>((resolve, reject) => {
+      const sock = connect(srv.port, "127.0.0.1");
+      const chunks: Buffer[] = [];
+      sock.on("data", (d: Buffer) => chunks.push(d));
+      sock.on("error", reject);
+      sock.on("end", () => {
+        const all = Buffer.concat(chunks);
+        const split = all.indexOf("\r\n\r\n");
+        const [statusLine, ...lines] = all.subarray(0, split).toString("latin1").split("\r\n");
+        const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+        resolve({ status: Number(statusLine?.split(" ")[1]), headers, body: all.subarray(split + 4) });
+      });
+      sock.end(Buffer.concat([Buffer.from(head), body]));
+    });
+  const status = (der: Buffer) => parseOcspResponse(new Uint8Array(der)).basic?.responses[0]?.status;
+  /** openssl's request (no nonce) for `cert` under `p`'s sub-CA. */
+  const reqFor = (p: Pki, cert: string) => {
+    const path = join(tmp.dir, `fast-${cert.split("/").pop()}.der`);
+    opensslOrThrow(["ocsp", "-issuer", p.subPem, "-cert", cert, "-no_nonce", "-reqout", path]);
+    return path;
+  };
+
+  it("POST with a Content-Length (fast) and chunked (fastify): the same status, type and caching; one log line each", async () => {
+    const p = pki.ECC_256 as Pki;
+    const der = readFileSync(reqFor(p, p.revoked));
+    const path = `/ocsp/${p.sub}`;
+    const logsBefore = srv.logs().length;
+    const fast = await raw(`POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/ocsp-request\r\ncontent-length: ${der.length}\r\nconnection: close\r\n\r\n`, der);
+    const chunk = `${der.length.toString(16)}\r\n`;
+    const slow = await raw(`POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/ocsp-request\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n${chunk}`, Buffer.concat([der, Buffer.from("\r\n0\r\n\r\n")]));
+    for (const r of [fast, slow]) {
+      expect(r.status).toBe(200);
+      expect(r.headers["content-type"]).toBe("application/ocsp-response");
+      expect(r.headers["cache-control"]).toBe("no-store");
+      expect(status(r.body)).toBe("revoked");
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = srv.logs().slice(logsBefore).split("\n").filter((l) => l.includes(`"path":"${path}"`)).map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l).toMatchObject({ method: "POST", action: "OCSP", outcome: "ok", status: 200, msg: "rpc", requestId: expect.stringMatching(/^[0-9A-F-]{36}$/) });
+  });
+
+  it("GET (fast) and HEAD (fastify): the same caching headers; no Content-Type or oversized body → fastify's refusals", async () => {
+    const p = pki.ECC_256 as Pki;
+    const der = readFileSync(reqFor(p, p.good));
+    const path = `/ocsp/${p.sub}/${encodeURIComponent(der.toString("base64"))}`;
+    const get = await raw(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+    const head = await raw(`HEAD ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+    expect(status(get.body)).toBe("good");
+    expect(head.body.length).toBe(0);
+    for (const h of ["content-type", "cache-control", "etag", "content-length"]) expect(head.headers[h]).toBe(get.headers[h]);
+    expect(get.headers["cache-control"]).toMatch(/^public, max-age=\d+, no-transform, must-revalidate$/);
+    // Too large for any route: fastify's 413 in the CAS error shape, not an OCSP answer.
+    const big = await raw(`POST /ocsp HTTP/1.1\r\nhost: x\r\ncontent-type: application/ocsp-request\r\ncontent-length: ${2 * 1024 * 1024}\r\nconnection: close\r\n\r\n`);
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body.toString())).toMatchObject({ Code: "RequestBodyTooLarge" });
   });
 });
 
