@@ -15,11 +15,13 @@ export interface Action<S extends z.ZodType = z.ZodType, R = unknown, P = undefi
   /** Whether the action changes state (audited) or only reads. */
   mutates: boolean;
   /**
-   * Work that needs nothing from the store — parsing and verifying a CSR — done before the transaction
-   * opens, so the write lock (SQLite's is per file, shared by every process) is not held for it and a
-   * bad request never takes it. Its result reaches the handler.
+   * Work done before the transaction opens, so the write lock (SQLite's is per file, shared by every
+   * process) is not held for it and a bad request never takes it: parsing and verifying a CSR, and for
+   * issuance the certificate itself, drafted from a read snapshot (`ctx.store.read`, released before the
+   * signing or key generation). Its result reaches the handler, which must check again, inside the
+   * transaction, whatever the draft relied on that may have changed since.
    */
-  prepare?(params: z.output<S>): P;
+  prepare?(params: z.output<S>, ctx: ServiceContext): P | Promise<P>;
   handler(ctx: ServiceContext, params: z.output<S>, tx: StoreTx, prepared: P): Promise<R>;
   /** The audit target (an identifier) once the action knows it. */
   target?(params: z.output<S>, result: R): string | null;
@@ -56,7 +58,7 @@ export async function runAction<S extends z.ZodType, R, P>(ctx: ServiceContext, 
     // A lookup's claim commits on its own, first: the lookup itself runs on a read-only snapshot.
     if (!action.mutates && ctx.admit) await ctx.store.transaction(admit);
     const params = parseParams(action.schema, raw);
-    const prepared = action.prepare ? action.prepare(params) : (undefined as P);
+    const prepared = action.prepare ? await action.prepare(params, ctx) : (undefined as P);
     // Lookups run on a read-only snapshot: they never queue behind (or hold up) writers.
     if (!action.mutates) return await ctx.store.read((tx) => action.handler(ctx, params, tx, prepared));
     return await ctx.store.transaction(async (tx) => {

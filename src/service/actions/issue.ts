@@ -38,9 +38,67 @@ const subjectOf = (p: Common) => ({ organization: p.Organization, organizational
 /** A CA created with EnableCrl puts its CRL URL in leaves by default — when a CRL base URL is configured. */
 const defaultCrl = (ctx: ServiceContext, rec: CaRecord) => rec.crlEnabled && !!ctx.config.crlBaseUrl;
 
-async function issuerFor(ctx: ServiceContext, tx: StoreTx, parentId: string) {
-  const rec = await signingCaOrFail(ctx, tx, parentId, "the issuing CA is revoked and can no longer issue");
-  return { rec, issuer: issuerOf(ctx, rec) };
+const REVOKED = "the issuing CA is revoked and can no longer issue";
+
+type Make = (rec: CaRecord, issuer: ReturnType<typeof issuerOf>) => IssueResult | Promise<IssueResult>;
+
+/** A certificate built and signed before the write transaction, the CA record it was made from, and how. */
+interface Draft {
+  key: string;
+  rec: CaRecord;
+  make: Make;
+  result: IssueResult;
+}
+
+/**
+ * Issuing CAs as this process last read them, per store and tenant: a draft starts from one without a
+ * read (a lookup on SQLite's read connection, whose cache every commit empties, cost more than the
+ * signature). Never trusted: the commit reads the row under the write lock and checks it.
+ */
+const lastRead = new WeakMap<object, Map<string, CaRecord>>();
+const caCache = (ctx: ServiceContext): Map<string, CaRecord> => {
+  let m = lastRead.get(ctx.store);
+  if (!m) lastRead.set(ctx.store, (m = new Map()));
+  return m;
+};
+
+/**
+ * Drafts a certificate (run.ts `prepare`): the key generated (when caskit makes it) and the certificate
+ * signed with no lock held — an RSA signature or key generation inside the transaction held every
+ * writer of every process waiting.
+ */
+async function draft(ctx: ServiceContext, parentId: string, make: Make): Promise<Draft> {
+  const key = `${ctx.tenantId}\u0000${parentId}`;
+  let rec = caCache(ctx).get(key);
+  if (!rec) {
+    rec = await ctx.store.read((tx) => signingCaOrFail(ctx, tx, parentId, REVOKED));
+    const m = caCache(ctx);
+    if (m.size >= 1_000) m.delete(m.keys().next().value as string);
+    m.set(key, rec);
+  }
+  return { key, rec, make, result: await make(rec, issuerOf(ctx, rec)) };
+}
+
+/** What of a CA record a certificate it issues depends on, besides its (immutable) certificate and key. */
+const issuanceState = (r: CaRecord) => `${r.status}|${r.crlEnabled}|${r.crlShards ?? 0}`;
+
+/**
+ * Stores a draft, inside the transaction. The issuing CA and every CA above it must be valid now: a
+ * revocation since the draft refuses it, and the signed bytes are dropped, never stored or returned. A
+ * CA row that changed what its certificates carry (CRL shards) since this process last read it: the
+ * certificate is made again from the row, here (rare).
+ */
+async function commitDraft(ctx: ServiceContext, tx: StoreTx, d: Draft, immediately: number) {
+  let rec: CaRecord;
+  try {
+    rec = await signingCaOrFail(ctx, tx, d.rec.id, REVOKED);
+  } catch (e) {
+    caCache(ctx).delete(d.key);
+    throw e;
+  }
+  if (issuanceState(rec) === issuanceState(d.rec)) return commit(ctx, tx, rec, d.result, immediately);
+  caCache(ctx).set(d.key, rec);
+  return commit(ctx, tx, rec, await d.make(rec, issuerOf(ctx, rec)), immediately);
 }
 
 /** Stores the certificate and shapes the response by Immediately (0 id, 1 + cert, 2 + chain). */
@@ -87,11 +145,11 @@ export const createServerCertificate = defineAction({
   name: "CreateServerCertificate",
   mutates: true,
   schema: z.object({ ...common, CommonName: str(64), Algorithm: str(16), Domain: z.string().max(4096).optional() }),
-  async handler(ctx, p, tx) {
-    const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
-    const r = await issuer.server({ commonName: p.CommonName, algorithm: p.Algorithm, domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) });
-    return commit(ctx, tx, rec, r, p.Immediately);
-  },
+  prepare: (p, ctx) =>
+    draft(ctx, p.ParentIdentifier, (rec, issuer) =>
+      issuer.server({ commonName: p.CommonName, algorithm: p.Algorithm, domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) }),
+    ),
+  handler: (ctx, p, tx, d) => commitDraft(ctx, tx, d, p.Immediately),
   target,
 });
 
@@ -99,12 +157,11 @@ export const createServerCertificateWithCsr = defineAction({
   name: "CreateServerCertificateWithCsr",
   mutates: true,
   schema: z.object({ ...common, Csr: z.string().min(1).max(70_000), CommonName: str(64).optional(), Algorithm: str(16).optional(), Domain: z.string().max(4096).optional() }),
-  prepare: (p) => parseCsr(p.Csr),
-  async handler(ctx, p, tx, csr) {
-    const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
-    const r = issuer.serverFromCsr(csr, { domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) });
-    return commit(ctx, tx, rec, r, p.Immediately);
+  prepare: (p, ctx) => {
+    const csr = parseCsr(p.Csr); // before any store read: a bad CSR costs nothing more
+    return draft(ctx, p.ParentIdentifier, (rec, issuer) => issuer.serverFromCsr(csr, { domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) }));
   },
+  handler: (ctx, p, tx, d) => commitDraft(ctx, tx, d, p.Immediately),
   target,
 });
 
@@ -114,20 +171,20 @@ export const createClientCertificate = defineAction({
   name: "CreateClientCertificate",
   mutates: true,
   schema: z.object({ ...common, ...clientFields, CommonName: str(64).optional(), Algorithm: str(16).optional() }),
-  async handler(ctx, p, tx) {
-    const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
-    const r = await issuer.client({
-      commonName: p.CommonName,
-      algorithm: p.Algorithm ?? rec.algorithm,
-      sanType: p.SanType,
-      sanValue: p.SanValue,
-      subject: subjectOf(p),
-      enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec),
-      crlShards: rec.crlShards,
-      ...validityOf(p),
-    });
-    return commit(ctx, tx, rec, r, p.Immediately);
-  },
+  prepare: (p, ctx) =>
+    draft(ctx, p.ParentIdentifier, (rec, issuer) =>
+      issuer.client({
+        commonName: p.CommonName,
+        algorithm: p.Algorithm ?? rec.algorithm,
+        sanType: p.SanType,
+        sanValue: p.SanValue,
+        subject: subjectOf(p),
+        enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec),
+        crlShards: rec.crlShards,
+        ...validityOf(p),
+      }),
+    ),
+  handler: (ctx, p, tx, d) => commitDraft(ctx, tx, d, p.Immediately),
   target,
 });
 
@@ -136,13 +193,12 @@ export const createClientCertificateWithCsr = defineAction({
   mutates: true,
   schema: z.object({ ...common, ...clientFields, Csr: z.string().min(1).max(70_000), CommonName: str(64).optional() }),
   // A client certificate names a person or a device: the host-name rule for the CN is the server profile's (issue 9 #8).
-  prepare: (p) => parseCsr(p.Csr, { profile: "client" }),
-  async handler(ctx, p, tx, csr) {
-    const { rec, issuer } = await issuerFor(ctx, tx, p.ParentIdentifier);
-    const r = issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) });
-    return commit(ctx, tx, rec, r, p.Immediately);
+  prepare: (p, ctx) => {
+    const csr = parseCsr(p.Csr, { profile: "client" });
+    return draft(ctx, p.ParentIdentifier, (rec, issuer) => issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) }));
   },
+  handler: (ctx, p, tx, d) => commitDraft(ctx, tx, d, p.Immediately),
   target,
 });
 
-export const ISSUE_ACTIONS: Action[] = [createServerCertificate, createServerCertificateWithCsr, createClientCertificate, createClientCertificateWithCsr] as Action[];
+export const ISSUE_ACTIONS: Action[] = [createServerCertificate, createServerCertificateWithCsr, createClientCertificate, createClientCertificateWithCsr] as unknown as Action[];
