@@ -53,6 +53,14 @@ export interface AccessKeyRecord {
 }
 
 /** A CA: its certificate, its key (plaintext across the port), its state and its CRL settings. */
+/** Of one CA in a chain, what issuing under it depends on besides its certificate and key. */
+export interface CaChainState {
+  id: string;
+  status: CaStatus;
+  crlEnabled: boolean;
+  crlShards: number;
+}
+
 export interface CaRecord {
   /** CAS Identifier: lowercase hex MD5 of the certificate DER. */
   id: string;
@@ -201,6 +209,11 @@ export interface CaRepo {
   getChain(tenantId: string, id: string): Promise<CaRecord[]>;
   /** Any tenant's CA and every CA above it, as {@link getChain}: only for public artefacts (OCSP). */
   getPublicChain(id: string): Promise<CaRecord[]>;
+  /**
+   * The chain of {@link getChain} without certificates or keys: what an issuance commit checks of the CA
+   * it drafted from (service/actions/issue.ts), in one lean statement.
+   */
+  chainStates(tenantId: string, id: string): Promise<CaChainState[]>;
   /**
    * Status and revocation counter of the CAs `ids` (any tenant), in one lean statement: what an answer
    * about something these CAs signed depends on (a revocation under a CA bumps its counter; a CA's own

@@ -102,10 +102,12 @@ export async function resolvePassphrase(o: OpenOptions): Promise<string> {
  * A CA and every CA above it (at most 20), the CA first, in one statement. Parameters: the CA's id, then
  * the tenant twice — or null twice for any tenant's (public artefacts: certificates, CRLs, OCSP).
  */
-const CHAIN_SQL = `WITH RECURSIVE chain (id, parent_id, depth) AS (
+const chainSql = (columns: string) => `WITH RECURSIVE chain (id, parent_id, depth) AS (
     SELECT id, parent_id, 0 FROM cas WHERE id = ? AND (CAST(? AS TEXT) IS NULL OR tenant_id = ?)
     UNION ALL SELECT p.id, p.parent_id, chain.depth + 1 FROM cas p JOIN chain ON p.id = chain.parent_id WHERE chain.depth < 20)
-  SELECT cas.* FROM chain JOIN cas ON cas.id = chain.id ORDER BY chain.depth`;
+  SELECT ${columns} FROM chain JOIN cas ON cas.id = chain.id ORDER BY chain.depth`;
+const CHAIN_SQL = chainSql("cas.*");
+const CHAIN_STATE_SQL = chainSql("cas.id, cas.status, cas.crl_enabled, cas.crl_shards");
 
 const num = (v: unknown): number => Number(v);
 const date = (v: unknown): Date => new Date(Number(v));
@@ -411,6 +413,9 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
       },
       async getPublicChain(id) {
         return (await c.all(CHAIN_SQL, [id, null, null])).map(toCa);
+      },
+      async chainStates(tenantId, id) {
+        return (await c.all(CHAIN_STATE_SQL, [id, tenantId, tenantId])).map((r) => ({ id: r.id as string, status: r.status as CaRecord["status"], crlEnabled: num(r.crl_enabled) === 1, crlShards: num(r.crl_shards ?? 0) }));
       },
       async revocationStates(ids) {
         if (!ids.length) return [];

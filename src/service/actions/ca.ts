@@ -4,7 +4,7 @@ import { createRootCa, createSubCa } from "../../ca/index.js";
 import { caCertUrl, checkBaseUrl, crlUrl, ocspUrl } from "../../issue/urls.js";
 import { parseRevocationReason } from "../../revoke/index.js";
 import { exportPrivateKeyDer } from "../../crypto/keys.js";
-import type { CaRecord, StoreTx } from "../../store/port.js";
+import type { CaChainState, CaRecord, StoreTx } from "../../store/port.js";
 import { authorityOf } from "../authority.js";
 import type { ServiceContext } from "../context.js";
 import { notFound, stateError } from "../errors.js";
@@ -62,6 +62,15 @@ export async function signingCaOrFail(ctx: ServiceContext, tx: StoreTx, id: stri
   const ca = chain[0];
   if (!ca) throw notFound("CACertificate", id);
   if (revokedAtOf(chain)) throw stateError("CACertificateRevoked", revokedMessage);
+  return ca;
+}
+
+/** {@link signingCaOrFail} on the lean chain (no certificates or keys): the CA's own state when it can sign. */
+export async function signingStateOrFail(ctx: ServiceContext, tx: StoreTx, id: string, revokedMessage: string): Promise<CaChainState> {
+  const chain = await tx.cas.chainStates(ctx.tenantId, id);
+  const ca = chain[0];
+  if (!ca) throw notFound("CACertificate", id);
+  if (chain.some((c) => c.status !== "ISSUE")) throw stateError("CACertificateRevoked", revokedMessage);
   return ca;
 }
 

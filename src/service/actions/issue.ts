@@ -6,13 +6,13 @@ import { z } from "zod";
 import { exportPrivateKeyDer } from "../../crypto/keys.js";
 import { parseCsr } from "../../csr/index.js";
 import { type IssueResult, sha256Hex } from "../../issue/index.js";
-import type { CaRecord, CertificateRecord, StoreTx } from "../../store/port.js";
+import type { CaChainState, CaRecord, CertificateRecord, StoreTx } from "../../store/port.js";
 import type { ValidityParams } from "../../types.js";
 import { issuerOf } from "../authority.js";
 import type { ServiceContext } from "../context.js";
 import { bool, int, str } from "../params.js";
 import { type Action, defineAction } from "../run.js";
-import { signingCaOrFail } from "./ca.js";
+import { signingCaOrFail, signingStateOrFail } from "./ca.js";
 
 const common = {
   ParentIdentifier: str(64),
@@ -80,7 +80,7 @@ async function draft(ctx: ServiceContext, parentId: string, make: Make): Promise
 }
 
 /** What of a CA record a certificate it issues depends on, besides its (immutable) certificate and key. */
-const issuanceState = (r: CaRecord) => `${r.status}|${r.crlEnabled}|${r.crlShards ?? 0}`;
+const sameIssuance = (now: CaChainState, drafted: CaRecord) => now.crlEnabled === drafted.crlEnabled && now.crlShards === (drafted.crlShards ?? 0);
 
 /**
  * Stores a draft, inside the transaction. The issuing CA and every CA above it must be valid now: a
@@ -89,14 +89,12 @@ const issuanceState = (r: CaRecord) => `${r.status}|${r.crlEnabled}|${r.crlShard
  * certificate is made again from the row, here (rare).
  */
 async function commitDraft(ctx: ServiceContext, tx: StoreTx, d: Draft, immediately: number) {
-  let rec: CaRecord;
-  try {
-    rec = await signingCaOrFail(ctx, tx, d.rec.id, REVOKED);
-  } catch (e) {
+  const now = await signingStateOrFail(ctx, tx, d.rec.id, REVOKED).catch((e: unknown) => {
     caCache(ctx).delete(d.key);
     throw e;
-  }
-  if (issuanceState(rec) === issuanceState(d.rec)) return commit(ctx, tx, rec, d.result, immediately);
+  });
+  if (sameIssuance(now, d.rec)) return commit(ctx, tx, d.rec, d.result, immediately);
+  const rec = await signingCaOrFail(ctx, tx, d.rec.id, REVOKED);
   caCache(ctx).set(d.key, rec);
   return commit(ctx, tx, rec, await d.make(rec, issuerOf(ctx, rec)), immediately);
 }
