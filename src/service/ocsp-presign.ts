@@ -15,7 +15,7 @@
  * {@link exportOcsp} refreshes the chosen CAs (pre-signing them whether or not they pre-sign for the
  * responder) and writes the answers out — layout in {@link exportOcsp}.
  */
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, unlink, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { buildOcspResponse, ocspResponder } from "../revoke/index.js";
@@ -40,6 +40,8 @@ export interface OcspRefreshResult {
   signed: number;
   /** Stored answers still good. */
   kept: number;
+  /** Stored answers deleted: their certificate has expired (answered on demand from then on). */
+  purged: number;
 }
 
 export interface OcspRefreshOptions {
@@ -66,7 +68,7 @@ export async function refreshOcsp(store: Store, config: ServiceConfig, now: () =
     try {
       const ca = await store.read((tx) => tx.cas.getPublic(cfg.caId));
       if (!ca) continue;
-      const res: OcspRefreshResult = { caId: ca.id, delegated: cfg.delegated, presigned: false, signed: 0, kept: 0 };
+      const res: OcspRefreshResult = { caId: ca.id, delegated: cfg.delegated, presigned: false, signed: 0, kept: 0, purged: 0 };
       let delegate: OcspResponderRecord | null = null;
       if (cfg.delegated) {
         const r = await ensureResponder(store, config, ca, cfg.responderDays, now());
@@ -94,7 +96,7 @@ async function presignCa(
   delegate: OcspResponderRecord | null,
   at: Date,
   onAnswers?: OcspRefreshOptions["onAnswers"],
-): Promise<{ signed: number; kept: number }> {
+): Promise<{ signed: number; kept: number; purged: number }> {
   const ctx: ServiceContext = { store, tenantId: ca.tenantId, actor: "system", now: () => at, config };
   const responder = delegate ? delegatedResponder(store, delegate) : ocspResponder(authorityOf(ctx, ca).signer);
   const signer = signerIdOf(delegate);
@@ -103,6 +105,7 @@ async function presignCa(
   const t = at.getTime();
   let signed = 0;
   let kept = 0;
+  let purged = 0;
   let after = "";
   for (;;) {
     const page = await store.read(async (tx) => {
@@ -115,8 +118,13 @@ async function presignCa(
     });
     const answers: OcspStoredResponse[] = [];
     const writes: OcspStoredResponse[] = [];
+    const expired: string[] = [];
     for (const s of page.issued) {
-      if (s.notAfter.getTime() <= t) continue; // expired: answered on demand, not kept
+      if (s.notAfter.getTime() <= t) {
+        // Expired: answered on demand from now on; a stored answer is deleted, not left to go stale.
+        if (page.stored.has(s.serialNumber)) expired.push(s.serialNumber);
+        continue;
+      }
       const status = statusOf(s, page.through);
       if (status.status === "unknown") continue;
       const st = page.stored.get(s.serialNumber);
@@ -142,9 +150,10 @@ async function presignCa(
       writes.push(rec);
       answers.push(rec);
     }
-    if (writes.length) {
-      await store.transaction(async (tx) => {
+    if (writes.length || expired.length) {
+      purged += await store.transaction(async (tx) => {
         for (const w of writes) await tx.ocsp.putResponse(w);
+        return tx.ocsp.deleteResponses(ca.id, expired);
       });
       signed += writes.length;
     }
@@ -153,7 +162,7 @@ async function presignCa(
     if (!last || page.issued.length < PAGE) break;
     after = last.serialNumber;
   }
-  return { signed, kept };
+  return { signed, kept, purged };
 }
 
 /** One exported answer, as index.json lists it. */
@@ -198,9 +207,10 @@ export async function exportOcsp(
   now: () => Date,
   dir: string,
   caIds?: string[],
-): Promise<{ entries: OcspExportEntry[]; refreshed: OcspRefreshResult[] }> {
+): Promise<{ entries: OcspExportEntry[]; refreshed: OcspRefreshResult[]; removed: number }> {
   const ids = caIds ?? (await store.read((tx) => tx.cas.listAllIds()));
   const entries: OcspExportEntry[] = [];
+  const written = new Set<string>();
   const made = new Set<string>();
   const dirFor = async (p: string) => {
     if (made.has(p)) return;
@@ -219,6 +229,7 @@ export async function exportOcsp(
         const bySerial = `serial/${ca.id}/${a.serialNumber}.der`;
         await writeFile(join(dir, path), a.der);
         await writeFile(join(dir, bySerial), a.der);
+        written.add(join(dir, path)).add(join(dir, bySerial));
         entries.push({
           ca: ca.id,
           serial: a.serialNumber,
@@ -235,9 +246,23 @@ export async function exportOcsp(
       }
     },
   });
+  // Files of these CAs that this export did not write — expired certificates, an earlier layout — are
+  // removed, so a web server does not go on serving them. Other CAs' files are left alone.
+  let removed = 0;
+  for (const id of ids) {
+    for (const sub of [join(dir, "ocsp", id), join(dir, "serial", id)]) {
+      const names = await readdir(sub).catch(() => [] as string[]);
+      for (const name of names) {
+        const file = join(sub, name);
+        if (written.has(file)) continue;
+        await unlink(file);
+        removed++;
+      }
+    }
+  }
   await mkdir(dir, { recursive: true });
   const index = join(dir, "index.json");
   await writeFile(`${index}.tmp`, `${JSON.stringify({ generatedAt: now().toISOString(), count: entries.length, responses: entries }, null, 2)}\n`);
   await rename(`${index}.tmp`, index);
-  return { entries, refreshed };
+  return { entries, refreshed, removed };
 }

@@ -74,6 +74,8 @@ export interface OcspRepo {
   getResponse(caId: string, serialNumber: string): Promise<OcspStoredResponse | null>;
   /** Inserts or replaces the answer for (caId, serialNumber). */
   putResponse(r: OcspStoredResponse): Promise<void>;
+  /** Deletes the CA's stored answers for `serials`; returns how many there were. */
+  deleteResponses(caId: string, serials: readonly string[]): Promise<number>;
   /** Stored answers of a CA with `afterSerial` < serial ≤ `upToSerial` (text order), in serial order. */
   responsesBetween(caId: string, afterSerial: string, upToSerial: string): Promise<OcspStoredResponse[]>;
   /** Serials the CA has used (certificates, deleted ones included, and sub-CAs), `limit` at a time after `afterSerial`, in serial order. */

@@ -108,6 +108,10 @@ export function ocspRepo(c: SqlConn, vault: KeyVault): OcspRepo {
         [x.caId, x.serialNumber, x.status, x.revokedAt?.getTime() ?? null, x.reason, x.signer, x.thisUpdate.getTime(), x.nextUpdate.getTime(), Buffer.from(x.der)],
       );
     },
+    async deleteResponses(caId, serials) {
+      if (!serials.length) return 0;
+      return c.run(`DELETE FROM ocsp_responses WHERE ca_id = ? AND serial_number IN (${serials.map(() => "?").join(", ")})`, [caId, ...serials]);
+    },
     async responsesBetween(caId, afterSerial, upToSerial) {
       return (
         await c.all(`SELECT ${RESPONSE_COLUMNS} FROM ocsp_responses WHERE ca_id = ? AND serial_number > ? AND serial_number <= ? ORDER BY serial_number`, [

@@ -2,10 +2,10 @@
  * `caskit ocsp export` and `caskit ocsp configure` through the built CLI on a SQLite store: --help
  * describes the layout, usage errors, the files match index.json, a second export keeps the stored
  * answers (signs nothing, same bytes) until something changes, and a revocation made meanwhile is
- * re-signed by the next export.
+ * re-signed by the next export; files of the exported CA it no longer holds are removed.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseOcspResponse } from "../../src/revoke/index.js";
@@ -60,9 +60,18 @@ describe("caskit ocsp export", () => {
       expect(e.signer).toBe("ca");
     }
     expect(readdirSync(join(out, "serial", sub)).sort()).toEqual(index.responses.map((e: { serial: string }) => `${e.serial}.der`).sort());
+    expect(first).toMatchObject({ Removed: 0 });
     const before = readFileSync(join(out, index.responses[0].path));
+    // Files of the CA this export no longer holds (here, planted) are removed; another CA's are not.
+    writeFileSync(join(out, "ocsp", sub, "MEUwQzBBMD8wPTAJBgUrDgMCGgUABBQ%3D"), "stale");
+    writeFileSync(join(out, "serial", sub, "0badc0de.der"), "stale");
+    mkdirSync(join(out, "serial", "another-ca"), { recursive: true });
+    writeFileSync(join(out, "serial", "another-ca", "01.der"), "not ours");
     const second = cli(["--json", "ocsp", "export", "--out", out, "--ca", sub]).json();
-    expect(second).toMatchObject({ Responses: 2, Signed: 0 });
+    expect(second).toMatchObject({ Responses: 2, Signed: 0, Removed: 2 });
+    expect(readdirSync(join(out, "ocsp", sub))).toHaveLength(2);
+    expect(readdirSync(join(out, "serial", sub))).toHaveLength(2);
+    expect(readFileSync(join(out, "serial", "another-ca", "01.der"), "utf8")).toBe("not ours");
     expect(readFileSync(join(out, index.responses[0].path)).equals(before)).toBe(true);
     // Revoke one; the next export re-signs exactly that one.
     cli(["cert", "revoke", leaves[0] as string, "--reason", "cessationOfOperation"]);

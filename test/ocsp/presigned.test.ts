@@ -6,12 +6,14 @@
  * path will not serve from the store. A second store opened on the same data answers from what the first
  * wrote.
  */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromPemAll } from "../../src/internal/pem.js";
 import { buildOcspRequest, certificateIssuerAndSerial, certificateSubjectAndSpki, parseOcspResponse, verifyOcspResponse } from "../../src/revoke/index.js";
 import { DEFAULT_TENANT, type ServiceContext, call } from "../../src/service/index.js";
 import { answerOcsp } from "../../src/service/ocsp.js";
-import { refreshOcsp } from "../../src/service/ocsp-presign.js";
+import { exportOcsp, refreshOcsp } from "../../src/service/ocsp-presign.js";
 import { buildResponderCertificate, ensureResponder, responderNeedsRotation } from "../../src/service/ocsp-responder.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/port.js";
@@ -143,6 +145,34 @@ describe.each([
     const late = await ask(store, leaves.b?.serial as string);
     expect(late.presigned).toBeUndefined();
     expect(late.thisUpdate?.getTime()).toBe(Math.floor(clock.getTime() / 1000) * 1000);
+  });
+
+  it.skipIf(skip)("past a certificate's notAfter: the next pass deletes its stored answer, and an export removes its files", async () => {
+    const saved = clock;
+    try {
+      const d = await svc("CreateServerCertificate", { ParentIdentifier: subId, CommonName: "d.example.com", Algorithm: "ECC_256", Days: 1, Immediately: 1 });
+      const serial = d.SerialNumber as string;
+      const out = tmp.path("export");
+      const first = await exportOcsp(store, config, now, out, [subId]);
+      expect(first.entries.map((e) => e.serial)).toContain(serial);
+      expect(readdirSync(join(out, "serial", subId))).toContain(`${serial}.der`);
+      expect(await store.read((tx) => tx.ocsp.getResponse(subId, serial))).not.toBeNull();
+      clock = new Date(clock.getTime() + 2 * DAY);
+      expect((await refreshOcsp(store, config, now))[0]).toMatchObject({ purged: 1 });
+      expect(await store.read((tx) => tx.ocsp.getResponse(subId, serial))).toBeNull();
+      expect((await refreshOcsp(store, config, now))[0]).toMatchObject({ purged: 0 });
+      // Still answered, on demand, with what the store holds.
+      const late = await ask(store, serial);
+      expect(late.presigned).toBeUndefined();
+      expect(parseOcspResponse(late.der).basic?.responses[0]).toMatchObject({ status: "good" });
+      const second = await exportOcsp(store, config, now, out, [subId]);
+      expect(second.entries.map((e) => e.serial)).not.toContain(serial);
+      expect(second.removed).toBe(2);
+      expect(readdirSync(join(out, "serial", subId))).not.toContain(`${serial}.der`);
+      expect(readdirSync(join(out, "ocsp", subId))).toHaveLength(second.entries.length);
+    } finally {
+      clock = saved;
+    }
   });
 
   it.skipIf(skip)("the responder certificate: the CA's family, within the CA, never past it; rotation needs a longer-lasting successor", async () => {

@@ -243,21 +243,21 @@ function registerAdmin(ocsp: Command): void {
 
   ocsp
     .command("refresh")
-    .description("one OCSP refresh pass now, as caskit serve runs every --ocsp-interval: rotate delegated responders, re-sign stale or revoked pre-signed answers")
+    .description("one OCSP refresh pass now, as caskit serve runs every --ocsp-interval: rotate delegated responders, re-sign stale or revoked pre-signed answers, delete those of expired certificates")
     .option("--ca <id>", "only this CA (default: every CA with OCSP settings)")
     .action((_o, cmd: Command) =>
       withSession(cmd, async (s, out, o) => {
         if (o.ca && !(await s.store.read((tx) => tx.cas.get(s.ctx.tenantId, o.ca)))) throw notFound("CACertificate", o.ca);
         const done = await refreshOcsp(s.store, s.ctx.config, s.ctx.now, o.ca ? { caIds: [o.ca] } : {});
-        const rows = done.map((r) => ({ Ca: r.caId, Signer: r.delegated ? "delegated" : "direct", Responder: r.responder?.serialNumber ?? null, Presigned: r.presigned, Signed: r.signed, Kept: r.kept }));
-        out.result(rows, () => rows.map((r) => `${r.Ca}  ${r.Signer}${r.Responder ? ` (responder ${r.Responder})` : ""}  signed ${r.Signed}, kept ${r.Kept}`).join("\n") || "no CA has OCSP settings");
+        const rows = done.map((r) => ({ Ca: r.caId, Signer: r.delegated ? "delegated" : "direct", Responder: r.responder?.serialNumber ?? null, Presigned: r.presigned, Signed: r.signed, Kept: r.kept, Purged: r.purged }));
+        out.result(rows, () => rows.map((r) => `${r.Ca}  ${r.Signer}${r.Responder ? ` (responder ${r.Responder})` : ""}  signed ${r.Signed}, kept ${r.Kept}, purged ${r.Purged}`).join("\n") || "no CA has OCSP settings");
       }),
     );
 
   ocsp
     .command("export")
     .description("write pre-signed OCSP answers for a plain web server or CDN: DIR/ocsp/<ca>/<url-encoded base64 GET request> (the file name is the GET URL's last segment as sent), DIR/serial/<ca>/<serial>.der, DIR/index.json")
-    .requiredOption("--out <dir>", "directory to write (created if missing; existing files are overwritten)")
+    .requiredOption("--out <dir>", "directory to write (created if missing; existing files are overwritten, and files of the exported CAs it no longer holds are removed)")
     .option("--ca <id>", "only this CA (default: every CA of the tenant)")
     .addHelpText(
       "after",
@@ -267,7 +267,8 @@ since, or signed by another signer — by the CA's own settings (caskit ocsp con
 One answer per serial the CA has used and that has not expired (certificates, deleted ones included,
 and sub-CAs), with a SHA-1 CertID and no nonce (RFC 5019). Serials never issued have no file: the
 web server answers 404, not "unknown". Run it again (cron) well within --response-hours: a revocation
-reaches the files at the next export.
+reaches the files at the next export, and the files of certificates expired since are removed (the
+exported CAs' files only).
 
 Layout:
   DIR/ocsp/<ca>/<encodeURIComponent(base64(OCSPRequest DER))>   GET <ocsp-base-url>/ocsp/<ca>/… (RFC 6960 A.1)
@@ -285,10 +286,10 @@ Content-Type: application/ocsp-response.`,
         } else {
           ids = (await s.store.read((tx) => tx.cas.list(s.ctx.tenantId, { offset: 0, limit: 100_000 }))).map((c) => c.id);
         }
-        const { entries, refreshed } = await exportOcsp(s.store, s.ctx.config, s.ctx.now, o.out, ids);
+        const { entries, refreshed, removed } = await exportOcsp(s.store, s.ctx.config, s.ctx.now, o.out, ids);
         const signed = refreshed.reduce((n, r) => n + r.signed, 0);
-        const data = { Directory: o.out, Cas: ids.length, Responses: entries.length, Signed: signed, Index: "index.json" };
-        out.result(data, () => `${entries.length} answers for ${ids.length} CA(s) in ${o.out} (${signed} signed now); index.json lists them`);
+        const data = { Directory: o.out, Cas: ids.length, Responses: entries.length, Signed: signed, Removed: removed, Index: "index.json" };
+        out.result(data, () => `${entries.length} answers for ${ids.length} CA(s) in ${o.out} (${signed} signed now, ${removed} old files removed); index.json lists them`);
       }),
     );
 }
