@@ -44,6 +44,7 @@ export interface AppOptions {
 const HOST_ID = "cas.aliyuncs.com";
 /** fastify's default keepAliveTimeout, which it applies only to servers it creates itself. */
 const FASTIFY_KEEP_ALIVE_MS = 72_000;
+const REQUEST_TIMEOUT_MS = 300_000;
 const BODY_LIMIT = 1024 * 1024;
 
 /** What the one log line of a request says, filled in as the request is handled. */
@@ -119,6 +120,8 @@ export function buildApp(o: AppOptions): FastifyInstance {
     serverFactory: (handler) => {
       const server = createServer((req, res) => void (ocspFast(req, res) || handler(req, res)));
       server.keepAliveTimeout = FASTIFY_KEEP_ALIVE_MS; // what fastify sets on a server it makes itself
+      // Node's default, kept on purpose: a request must arrive within 5 minutes (fastify would set no limit).
+      server.requestTimeout = REQUEST_TIMEOUT_MS;
       return server;
     },
     // One line per request, ours (onResponse below): fastify's "incoming request"/"request completed"
