@@ -4,7 +4,7 @@
  * it, and the commit checks the CA row under the lock. On SQLite and PostgreSQL, with a second store
  * handle standing for another process:
  * - a CA revoked elsewhere after this process last read it: the drafted certificate is refused and
- *   nothing is stored — and so for a CA above it;
+ *   nothing is stored — and so for a CA above it, and for CreateCustomCertificate;
  * - CRL shards turned on elsewhere: the certificate is made again from the row and names its shard;
  * - a slow key generation does not hold the write lock: an issuance queued after it commits first (on
  *   SQLite, where one lock serves every writer, this failed before drafts; PostgreSQL never held it).
@@ -50,23 +50,26 @@ describe.each(engines)("issuance drafts on $name", ({ location, options }) => {
     const csr = createCsr({ key: await generateKeyPair(algorithm), subject: { commonName: "draft.example.com" } }).pem;
     const issue = (store = mine, cn = "draft.example.com") =>
       svc(store, "CreateServerCertificateWithCsr", { ParentIdentifier: subId, Csr: csr, CommonName: cn, Days: 30, Immediately: 1 });
+    const custom = () => svc(mine, "CreateCustomCertificate", { ParentIdentifier: subId, Csr: csr, Validity: "7d", Immediately: 1 });
     const certCount = async () => (await mine.counts()).certificates as number;
-    return { mine, other, svc, rootId, subId, issue, certCount, close: async () => Promise.all([mine.close(), other.close()]) };
+    return { mine, other, svc, rootId, subId, issue, custom, certCount, close: async () => Promise.all([mine.close(), other.close()]) };
   };
 
   it.each([
-    ["the issuing CA", "subId"],
-    ["the root above it", "rootId"],
-  ] as const)("%s revoked elsewhere after this process last read it: refused at commit, nothing stored", async (_what, which) => {
+    ["the issuing CA", "subId", "issue"],
+    ["the root above it", "rootId", "issue"],
+    ["the issuing CA (CreateCustomCertificate)", "subId", "custom"],
+  ] as const)("%s revoked elsewhere after this process last read it: refused at commit, nothing stored", async (_what, which, how) => {
     const s = await setup();
     try {
-      await s.issue(); // this process has now read the CA (and keeps it)
+      const send = () => s[how]();
+      await send(); // this process has now read the CA (and keeps it)
       const before = await s.certCount();
       await s.svc(s.other, "UpdateCACertificateStatus", { Identifier: s[which], Status: "REVOKE" });
-      expect((await refusal(s.issue())).code).toBe("CACertificateRevoked");
+      expect((await refusal(send())).code).toBe("CACertificateRevoked");
       expect(await s.certCount()).toBe(before);
       // Refused again from a fresh read (the kept record was dropped), still nothing stored.
-      expect((await refusal(s.issue())).code).toBe("CACertificateRevoked");
+      expect((await refusal(send())).code).toBe("CACertificateRevoked");
       expect(await s.certCount()).toBe(before);
     } finally {
       await s.close();

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { parseCsr } from "../../csr/index.js";
 import type { CustomCritical, CustomKeyUsage } from "../../issue/issuer.js";
+import type { CaRecord } from "../../store/port.js";
 import type { SanEntry, ValidityParams } from "../../types.js";
 import { issuerOf } from "../authority.js";
 import { lintCertificate } from "../../lint/index.js";
@@ -13,8 +14,7 @@ import type { ServiceContext } from "../context.js";
 import { ServiceError, invalid } from "../errors.js";
 import { bool, int, list, str } from "../params.js";
 import { defineAction } from "../run.js";
-import { signingCaOrFail } from "./ca.js";
-import { commit } from "./issue.js";
+import { commit, draft, settleDraft } from "./issue.js";
 
 const KEY_USAGE_NAMES: Record<string, CustomKeyUsage | "forbidden"> = {
   DigitalSignature: "digitalSignature",
@@ -89,6 +89,46 @@ function lintGate(ctx: ServiceContext, certificatePem: string, issuerPem: string
   return serious.map((f) => ({ Rule: f.rule, Severity: f.severity, Message: f.message }));
 }
 
+type CustomParams = { Validity: string; ApiPassthrough?: z.output<typeof passthrough>; EnableCrl?: boolean };
+
+/** The issuer's options from the request's ApiPassthrough (InvalidParameter for what caskit does not support). */
+function customOptions(ctx: ServiceContext, p: CustomParams, rec: CaRecord) {
+  const ap = p.ApiPassthrough ?? {};
+  if (ap.Subject?.CustomAttributes !== undefined) throw invalid("ApiPassthrough.Subject.CustomAttributes", "custom subject attributes are not supported by caskit");
+  const ku = ap.Extensions?.KeyUsage;
+  const usages: CustomKeyUsage[] | undefined = ku
+    ? Object.entries(ku)
+        .filter(([, on]) => on)
+        .map(([name]) => {
+          const u = KEY_USAGE_NAMES[name];
+          if (!u || u === "forbidden") throw invalid("ApiPassthrough.Extensions.KeyUsage", `${name.slice(0, 40)} is not supported`);
+          return u;
+        })
+    : undefined;
+  const sans = ap.Extensions?.SubjectAlternativeNames?.map((s) => {
+    const type = SAN_TYPES[s.Type];
+    if (!type) throw invalid("ApiPassthrough.Extensions.SubjectAlternativeNames", `unknown Type ${s.Type.slice(0, 40)}`);
+    return { type, value: s.Value } as SanEntry;
+  });
+  const critical = ap.Extensions?.Criticals?.map((c) => {
+    const k = CRITICAL_NAMES[c];
+    if (!k) throw invalid("ApiPassthrough.Extensions.Criticals", `cannot mark ${c.slice(0, 40)} critical`);
+    return k;
+  });
+  const s = ap.Subject ?? {};
+  return {
+    ...parseValidity(p.Validity, ctx.now()),
+    subject: { commonName: s.CommonName, organization: s.Organization, organizationalUnit: s.OrganizationUnit, country: s.Country, state: s.State, locality: s.Locality },
+    keyUsage: usages,
+    extendedKeyUsages: ap.Extensions?.ExtendedKeyUsages,
+    sans,
+    critical,
+    serialNumber: ap.SerialNumber === undefined ? undefined : BigInt(ap.SerialNumber),
+    enableCrl: p.EnableCrl ?? (rec.crlEnabled && !!ctx.config.crlBaseUrl),
+    crlShards: rec.crlShards,
+  };
+}
+
 export const createCustomCertificate = defineAction({
   name: "CreateCustomCertificate",
   mutates: true,
@@ -100,45 +140,17 @@ export const createCustomCertificate = defineAction({
     Immediately: int(0, 2).default(0),
     EnableCrl: bool.optional(),
   }),
-  prepare: (p) => parseCsr(p.Csr),
-  async handler(ctx, p, tx, csr) {
-    const rec = await signingCaOrFail(ctx, tx, p.ParentIdentifier, "the issuing CA is revoked and can no longer issue");
-    const ap = p.ApiPassthrough ?? {};
-    if (ap.Subject?.CustomAttributes !== undefined) throw invalid("ApiPassthrough.Subject.CustomAttributes", "custom subject attributes are not supported by caskit");
-    const ku = ap.Extensions?.KeyUsage;
-    const usages: CustomKeyUsage[] | undefined = ku
-      ? Object.entries(ku)
-          .filter(([, on]) => on)
-          .map(([name]) => {
-            const u = KEY_USAGE_NAMES[name];
-            if (!u || u === "forbidden") throw invalid("ApiPassthrough.Extensions.KeyUsage", `${name.slice(0, 40)} is not supported`);
-            return u;
-          })
-      : undefined;
-    const sans = ap.Extensions?.SubjectAlternativeNames?.map((s) => {
-      const type = SAN_TYPES[s.Type];
-      if (!type) throw invalid("ApiPassthrough.Extensions.SubjectAlternativeNames", `unknown Type ${s.Type.slice(0, 40)}`);
-      return { type, value: s.Value } as SanEntry;
-    });
-    const critical = ap.Extensions?.Criticals?.map((c) => {
-      const k = CRITICAL_NAMES[c];
-      if (!k) throw invalid("ApiPassthrough.Extensions.Criticals", `cannot mark ${c.slice(0, 40)} critical`);
-      return k;
-    });
-    const s = ap.Subject ?? {};
-    const r = issuerOf(ctx, rec).customFromCsr(csr, {
-      ...parseValidity(p.Validity, ctx.now()),
-      subject: { commonName: s.CommonName, organization: s.Organization, organizationalUnit: s.OrganizationUnit, country: s.Country, state: s.State, locality: s.Locality },
-      keyUsage: usages,
-      extendedKeyUsages: ap.Extensions?.ExtendedKeyUsages,
-      sans,
-      critical,
-      serialNumber: ap.SerialNumber === undefined ? undefined : BigInt(ap.SerialNumber),
-      enableCrl: p.EnableCrl ?? (rec.crlEnabled && !!ctx.config.crlBaseUrl),
-      crlShards: rec.crlShards,
-    });
-    const findings = lintGate(ctx, r.certificatePem, rec.certificatePem);
-    const out: Record<string, unknown> = await commit(ctx, tx, rec, r, p.Immediately);
+  // Drafted before the transaction like every issuance (issue.ts): built, signed and linted with no lock held.
+  prepare: async (p, ctx) => {
+    const csr = parseCsr(p.Csr);
+    const d = await draft(ctx, p.ParentIdentifier, (rec, issuer) => issuer.customFromCsr(csr, customOptions(ctx, p, rec)));
+    return { draft: d, findings: lintGate(ctx, d.result.certificatePem, d.rec.certificatePem) };
+  },
+  async handler(ctx, p, tx, { draft: d, findings: drafted }) {
+    const { rec, result } = await settleDraft(ctx, tx, d);
+    // Made again from a changed CA row: linted again.
+    const findings = result === d.result ? drafted : lintGate(ctx, result.certificatePem, rec.certificatePem);
+    const out: Record<string, unknown> = await commit(ctx, tx, rec, result, p.Immediately);
     if (findings.length) out.LintFindings = findings;
     // §6.7 names the certificate field `Certificate` (not X509Certificate).
     if (out.X509Certificate) {

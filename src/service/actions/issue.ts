@@ -43,7 +43,7 @@ const REVOKED = "the issuing CA is revoked and can no longer issue";
 type Make = (rec: CaRecord, issuer: ReturnType<typeof issuerOf>) => IssueResult | Promise<IssueResult>;
 
 /** A certificate built and signed before the write transaction, the CA record it was made from, and how. */
-interface Draft {
+export interface Draft {
   key: string;
   rec: CaRecord;
   make: Make;
@@ -67,7 +67,7 @@ const caCache = (ctx: ServiceContext): Map<string, CaRecord> => {
  * signed with no lock held — an RSA signature or key generation inside the transaction held every
  * writer of every process waiting.
  */
-async function draft(ctx: ServiceContext, parentId: string, make: Make): Promise<Draft> {
+export async function draft(ctx: ServiceContext, parentId: string, make: Make): Promise<Draft> {
   const key = `${ctx.tenantId}\u0000${parentId}`;
   let rec = caCache(ctx).get(key);
   if (!rec) {
@@ -89,14 +89,20 @@ const sameIssuance = (now: CaChainState, drafted: CaRecord) => now.crlEnabled ==
  * certificate is made again from the row, here (rare).
  */
 async function commitDraft(ctx: ServiceContext, tx: StoreTx, d: Draft, immediately: number) {
+  const { rec, result } = await settleDraft(ctx, tx, d);
+  return commit(ctx, tx, rec, result, immediately);
+}
+
+/** {@link commitDraft} up to the commit: the CA and the certificate to store (the draft's, or made again). */
+export async function settleDraft(ctx: ServiceContext, tx: StoreTx, d: Draft): Promise<{ rec: CaRecord; result: IssueResult }> {
   const now = await signingStateOrFail(ctx, tx, d.rec.id, REVOKED).catch((e: unknown) => {
     caCache(ctx).delete(d.key);
     throw e;
   });
-  if (sameIssuance(now, d.rec)) return commit(ctx, tx, d.rec, d.result, immediately);
+  if (sameIssuance(now, d.rec)) return { rec: d.rec, result: d.result };
   const rec = await signingCaOrFail(ctx, tx, d.rec.id, REVOKED);
   caCache(ctx).set(d.key, rec);
-  return commit(ctx, tx, rec, await d.make(rec, issuerOf(ctx, rec)), immediately);
+  return { rec, result: await d.make(rec, issuerOf(ctx, rec)) };
 }
 
 /** Stores the certificate and shapes the response by Immediately (0 id, 1 + cert, 2 + chain). */
