@@ -1,7 +1,7 @@
 /** Opening the store and building the service context for one CLI invocation. */
 import { resolve } from "node:path";
 import { DEFAULT_TENANT, type ServiceContext, call } from "../service/index.js";
-import { StoreError, openStore } from "../store/open.js";
+import { StoreError, isPostgresLocation, openStore } from "../store/open.js";
 import type { Store } from "../store/port.js";
 
 export interface GlobalOptions {
@@ -15,7 +15,7 @@ export interface GlobalOptions {
 /** `--data`, else CASKIT_DATA, else ./caskit.db. A postgres:// URL selects PostgreSQL. */
 export function dataLocation(g: GlobalOptions): string {
   const d = g.data ?? process.env.CASKIT_DATA ?? "caskit.db";
-  return /^postgres(ql)?:\/\//.test(d) ? d : resolve(d);
+  return isPostgresLocation(d) ? d : resolve(d);
 }
 
 /** The location as it may be shown: a PostgreSQL URL's password masked (it would land in logs and terminals). */

@@ -8,7 +8,7 @@
  * headers too large) included. One log line per request, written when the answer is sent.
  */
 import { randomUUID } from "node:crypto";
-import { STATUS_CODES, createServer } from "node:http";
+import { type IncomingMessage, STATUS_CODES, createServer } from "node:http";
 import type { Socket } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { toPem } from "../internal/pem.js";
@@ -54,6 +54,17 @@ interface LogFacts {
   outcome?: string;
 }
 const facts = new WeakMap<FastifyRequest, LogFacts>();
+/** A request's id, as CAS shows it (RequestId) and the log line names it. */
+const newRequestId = (): string => randomUUID().toUpperCase();
+
+/**
+ * The one log line of a request, fastify's or the OCSP fast path's: the path, the action and what came
+ * of it — never the query string (v1 signatures, CSRs) or a header.
+ */
+function requestLine(requestId: string, method: string | undefined, rawUrl: string | undefined, f: LogFacts, status: number, ms: number) {
+  return { requestId, method, path: (rawUrl ?? "/").split("?")[0]?.slice(0, 200), ...f, outcome: f.outcome ?? (status < 400 ? "ok" : String(status)), status, ms };
+}
+
 const factsOf = (req: FastifyRequest): LogFacts => {
   let f = facts.get(req);
   if (!f) facts.set(req, (f = {}));
@@ -114,7 +125,12 @@ export function buildApp(o: AppOptions): FastifyInstance {
   const keys = new AccessKeyCache(o.accessKeyCacheMs ?? 5_000);
   const ocspOptions = { store: o.store, config: o.config, now };
   const answerOcspHere = (der: Uint8Array, caId?: string) => answerOcsp(ocspOptions, der, caId);
-  const ocspFast = ocspFastPath({ answer: answerOcspHere, now, bodyLimit: BODY_LIMIT, log: o.logger ? (line) => app.log.info(line, "rpc") : undefined });
+  const ocspFast = ocspFastPath({ answer: answerOcspHere, now, bodyLimit: BODY_LIMIT, log: o.logger ? logFastOcsp : undefined });
+  // The fast path's line is fastify's (its child logger adds reqId): the same fields either way.
+  function logFastOcsp(req: IncomingMessage, facts: LogFacts, ms: number) {
+    const requestId = newRequestId();
+    app.log.info({ reqId: requestId, ...requestLine(requestId, req.method, req.url, facts, 200, ms) }, "rpc");
+  }
   const app: FastifyInstance = Fastify({
     // Node's server with the OCSP fast path in front of fastify's handler (http/ocsp-route.ts).
     serverFactory: (handler) => {
@@ -129,12 +145,12 @@ export function buildApp(o: AppOptions): FastifyInstance {
     // signatures and CSRs.
     logger: o.logger ? { ...(typeof o.logger === "object" ? o.logger : {}), serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, path: r.url.split("?")[0] }) } } : false,
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: () => randomUUID().toUpperCase(),
+    genReqId: newRequestId,
     bodyLimit: BODY_LIMIT,
     // Malformed HTTP and oversized headers never reach a route: answered here, in the CAS shape.
     clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket) {
       if (err.code === "ECONNRESET" || socket.destroyed) return;
-      const requestId = randomUUID().toUpperCase();
+      const requestId = newRequestId();
       const timeout = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
       const se =
         err.code === "HPE_HEADER_OVERFLOW"
@@ -162,8 +178,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
   app.addHook("onResponse", async (req, reply) => {
     const f = factsOf(req);
     const ms = Math.round(performance.now() - (started.get(req) ?? performance.now()));
-    // Never the query string (v1 signatures, CSRs) or a header: the path, the action and what came of it.
-    req.log.info({ requestId: String(req.id), method: req.method, path: (req.raw.url ?? "/").split("?")[0]?.slice(0, 200), ...f, outcome: f.outcome ?? (reply.statusCode < 400 ? "ok" : String(reply.statusCode)), status: reply.statusCode, ms }, "rpc");
+    req.log.info(requestLine(String(req.id), req.method, req.raw.url, f, reply.statusCode, ms), "rpc");
   });
   app.setErrorHandler((e, req, reply) => sendError(req, reply, fromFastify(e)));
   app.setNotFoundHandler((req, reply) => {

@@ -14,7 +14,7 @@
  * routes in app.ts, which answer through the same functions here — one set of rules either way. Both
  * write the same one log line per request.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ocspErrorResponse } from "../revoke/index.js";
 import type { OcspAnswer } from "../service/ocsp.js";
@@ -69,8 +69,8 @@ export interface OcspFastPathOptions {
   now(): Date;
   /** Largest body taken here (larger ones go on to fastify, which refuses them in the CAS shape). */
   bodyLimit: number;
-  /** Writes the request's log line; absent: no logging (serve --quiet). */
-  log?(line: Record<string, unknown>): void;
+  /** Writes the request's log line from what the answer says of it; absent: no logging (serve --quiet). */
+  log?(req: IncomingMessage, facts: ReturnType<typeof ocspLogFacts>, ms: number): void;
 }
 
 const POST_PATH = /^\/ocsp(?:\/([^/?]+))?(?:\?|$)/;
@@ -89,10 +89,7 @@ export function ocspFastPath(o: OcspFastPathOptions): (req: IncomingMessage, res
         const body = Buffer.from(a.der.buffer, a.der.byteOffset, a.der.byteLength);
         res.writeHead(200, { ...ocspHeaders(a, get, o.now()), "content-length": String(body.length) });
         res.end(body);
-        if (o.log) {
-          const requestId = randomUUID().toUpperCase();
-          o.log({ reqId: requestId, requestId, method: req.method, path: (req.url ?? "/").split("?")[0]?.slice(0, 200), ...ocspLogFacts(a), status: 200, ms: Math.round(performance.now() - started) });
-        }
+        o.log?.(req, ocspLogFacts(a), Math.round(performance.now() - started));
       });
   };
   return (req, res) => {

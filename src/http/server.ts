@@ -3,7 +3,7 @@
  * requests finish, then the store closes).
  * @module caskit/server
  */
-import { openStore } from "../store/open.js";
+import { isPostgresLocation, openStore } from "../store/open.js";
 import { DEFAULT_POOL } from "../store/postgres/pool.js";
 import type { Store } from "../store/port.js";
 import type { ServiceConfig } from "../service/context.js";
@@ -34,7 +34,7 @@ export interface ServeOptions extends Omit<AppOptions, "store" | "config"> {
 
 /** Connections per PostgreSQL pool in each of `workers` processes, unless the URL sets `?pool=`. */
 export function poolFor(location: string, workers: number): number | undefined {
-  if (!/^postgres(ql)?:\/\//i.test(location) || /[?&]pool=/.test(location)) return undefined;
+  if (!isPostgresLocation(location) || /[?&]pool=/.test(location)) return undefined;
   return Math.max(2, Math.ceil(DEFAULT_POOL / Math.max(1, workers)));
 }
 

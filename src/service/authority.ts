@@ -4,16 +4,13 @@ import { importPrivateKey } from "../crypto/keys.js";
 import { Issuer } from "../issue/index.js";
 import type { CaRecord } from "../store/port.js";
 import type { ServiceContext } from "./context.js";
+import { perStore } from "./memo.js";
 
-const cache = new WeakMap<object, Map<string, { ca: CertificateAuthority; issuer?: Issuer }>>();
+const cache = perStore<{ ca: CertificateAuthority; issuer?: Issuer }>();
 
 /** The CA object for a record (its key decrypted by the store, imported here). */
 export function authorityOf(ctx: ServiceContext, rec: CaRecord): CertificateAuthority {
-  let m = cache.get(ctx.store);
-  if (!m) {
-    m = new Map();
-    cache.set(ctx.store, m);
-  }
+  const m = cache(ctx.store);
   const hit = m.get(rec.id);
   if (hit) return hit.ca;
   const ca = loadCa({ certificate: rec.certificatePem, key: importPrivateKey(Buffer.from(rec.keyPkcs8), { allowLegacy: true }), chain: rec.chainPem });
@@ -24,7 +21,7 @@ export function authorityOf(ctx: ServiceContext, rec: CaRecord): CertificateAuth
 /** A prepared issuer for a subordinate CA record (per-issuer work done once per process). */
 export function issuerOf(ctx: ServiceContext, rec: CaRecord): Issuer {
   const ca = authorityOf(ctx, rec);
-  const entry = cache.get(ctx.store)?.get(rec.id) as { ca: CertificateAuthority; issuer?: Issuer };
+  const entry = cache(ctx.store).get(rec.id) as { ca: CertificateAuthority; issuer?: Issuer };
   if (!entry.issuer) entry.issuer = Issuer.prepare(ca, { crlBaseUrl: ctx.config.crlBaseUrl, aiaBaseUrl: ctx.config.aiaBaseUrl, ocspBaseUrl: ctx.config.ocspBaseUrl, now: ctx.now });
   return entry.issuer;
 }

@@ -25,6 +25,7 @@ import { type OcspCertStatus, type OcspIssuerHashes, type OcspResponder, ocspRes
 import type { CaRecord, OcspConfigRecord, OcspResponderRecord, OcspStoredResponse, Store } from "../store/port.js";
 import { authorityOf } from "./authority.js";
 import type { ServiceConfig, ServiceContext } from "./context.js";
+import { perStore } from "./memo.js";
 
 /** Default validity of a responder certificate: 7 days. */
 export const DEFAULT_RESPONDER_DAYS = 7;
@@ -134,12 +135,11 @@ export async function ensureResponder(store: Store, config: ServiceConfig, ca: C
 }
 
 /** Prepared signers per store and responder (`<ca>:<serial>`): a responder's key is opened and imported once per process. */
-const responderCache = new WeakMap<Store, Map<string, OcspResponder>>();
+const responderCache = perStore<OcspResponder>();
 
 /** The OcspResponder of a delegated responder: its key signs, its certificate goes in `certs`. */
 export function delegatedResponder(store: Store, r: OcspResponderRecord): OcspResponder {
-  let m = responderCache.get(store);
-  if (!m) responderCache.set(store, (m = new Map()));
+  const m = responderCache(store);
   const k = `${r.caId}:${r.serialNumber}`;
   let hit = m.get(k);
   if (!hit) {

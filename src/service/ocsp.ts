@@ -39,6 +39,8 @@ import {
   parseOcspRequest,
   type CrlReason,
 } from "../revoke/index.js";
+import { revocationOf } from "./actions/ca.js";
+import { perStore, setBounded } from "./memo.js";
 import { authorityOf } from "./authority.js";
 import type { ServiceConfig, ServiceContext } from "./context.js";
 import { delegatedResponder, responderUsable, sha1CertIdDer, signerIdOf, storedStatusMatches } from "./ocsp-responder.js";
@@ -67,11 +69,10 @@ export interface OcspAnswer {
 }
 
 /** Issuer hashes per CA id: an id is the MD5 of the CA certificate, so its hashes never change. */
-const hashCache = new WeakMap<Store, Map<string, OcspIssuerHashes>>();
+const hashCache = perStore<OcspIssuerHashes>();
 
 export function hashesOf(store: Store, ca: Pick<CaRecord, "id" | "certificatePem">): OcspIssuerHashes {
-  let m = hashCache.get(store);
-  if (!m) hashCache.set(store, (m = new Map()));
+  const m = hashCache(store);
   let h = m.get(ca.id);
   if (!h) {
     const [der] = fromPemAll("CERTIFICATE", ca.certificatePem);
@@ -93,9 +94,9 @@ async function findIssuer(store: Store, tx: StoreTx, ids: OcspCertId[], caId: st
     return ca && matchesAll(hashesOf(store, ca)) ? { ca, chain } : null;
   }
   // Hashes of CAs already seen are kept; only new CAs are read (a private CA holds tens of CAs).
-  const known = hashCache.get(store);
+  const known = hashCache(store);
   for (const id of await tx.cas.listAllIds()) {
-    const cached = known?.get(id);
+    const cached = known.get(id);
     if (cached && !matchesAll(cached)) continue;
     const ca = await tx.cas.getPublic(id);
     if (ca && matchesAll(hashesOf(store, ca))) return { ca, chain: [ca, ...(ca.parentId ? await tx.cas.getPublicChain(ca.parentId) : [])] };
@@ -105,14 +106,8 @@ async function findIssuer(store: Store, tx: StoreTx, ids: OcspCertId[], caId: st
 
 /** When `ca` or the nearest CA above it was revoked, with its stored reason; null while the chain is valid. */
 export async function chainRevocation(tx: StoreTx, ca: CaRecord): Promise<{ at: Date; reason: string | null } | null> {
-  if (ca.status !== "ISSUE") return revocationIn([ca]);
-  return ca.parentId ? revocationIn(await tx.cas.getPublicChain(ca.parentId)) : null;
-}
-
-/** The first revoked CA of a chain (the CA first), as {@link chainRevocation} states it. */
-function revocationIn(chain: readonly CaRecord[]): { at: Date; reason: string | null } | null {
-  const cur = chain.find((c) => c.status !== "ISSUE");
-  return cur ? { at: cur.revokedAt ?? cur.createdAt, reason: cur.revokeReason ?? null } : null;
+  if (ca.status !== "ISSUE") return revocationOf([ca]);
+  return ca.parentId ? revocationOf(await tx.cas.getPublicChain(ca.parentId)) : null;
 }
 
 /**
@@ -129,10 +124,7 @@ function parseCached(der: Uint8Array): (Parsed & { key: string }) | Exclude<Retu
   if (hit) return { ...hit, key };
   const parsed = parseOcspRequest(der);
   if (!parsed.ok) return parsed;
-  if (der.length <= 1024) {
-    if (parsedCache.size >= PARSED_MAX) parsedCache.delete(parsedCache.keys().next().value as string);
-    parsedCache.set(key, parsed);
-  }
+  if (der.length <= 1024) setBounded(parsedCache, key, parsed, PARSED_MAX);
   return { ...parsed, key };
 }
 
@@ -180,12 +172,7 @@ export function statusOf(
 const ANSWERS_MAX = 10_000;
 /** A kept answer, the state it was found current in, and the store's change mark when it last was (null: unknown). */
 type Kept = { answer: OcspAnswer; state: string; chainIds: string[]; mark: number | null };
-const answerCache = new WeakMap<Store, Map<string, Kept>>();
-function answersOf(store: Store): Map<string, Kept> {
-  let m = answerCache.get(store);
-  if (!m) answerCache.set(store, (m = new Map()));
-  return m;
-}
+const answersOf = perStore<Kept>();
 
 /** A kept answer is served while two thirds of its validity remain (the refresh pass's rule for stored ones). */
 function servable(a: OcspAnswer, at: number): boolean {
@@ -205,9 +192,7 @@ function keep(store: Store, key: string | undefined, mark: number | null, found:
   if (key === undefined || found.statuses.some((s) => s.status === "unknown")) return answer;
   // A CA that pre-signs signs on demand only until its refresh pass stores the answer: keep that one.
   if (found.presign && !answer.presigned) return answer;
-  const m = answersOf(store);
-  if (m.size >= ANSWERS_MAX) m.delete(m.keys().next().value as string);
-  m.set(key, { answer, state: found.state, chainIds: found.chainIds, mark });
+  setBounded(answersOf(store), key, { answer, state: found.state, chainIds: found.chainIds, mark }, ANSWERS_MAX);
   return answer;
 }
 
@@ -247,7 +232,7 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       // Read before the statuses: a revocation after this point changes the state, so an answer kept
       // with it is never served again (on PostgreSQL each statement has its own snapshot).
       const chainState = chain.map((c) => ({ id: c.id, status: c.status, revocationSeq: c.revocationSeq ?? 0 }));
-      const through = revocationIn(chain);
+      const through = revocationOf(chain);
       const statuses: OcspCertStatus[] = [];
       for (const id of certIds) {
         const held = id.serialHex === null ? null : await tx.certificates.statusBySerial(ca.id, id.serialHex);

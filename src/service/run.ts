@@ -17,9 +17,9 @@ export interface Action<S extends z.ZodType = z.ZodType, R = unknown, P = undefi
   /**
    * Work done before the transaction opens, so the write lock (SQLite's is per file, shared by every
    * process) is not held for it and a bad request never takes it: parsing and verifying a CSR, and for
-   * issuance the certificate itself, drafted from a read snapshot (`ctx.store.read`, released before the
-   * signing or key generation). Its result reaches the handler, which must check again, inside the
-   * transaction, whatever the draft relied on that may have changed since.
+   * issuance the certificate itself, drafted from what this process last read of the CA (actions/issue.ts;
+   * any read here goes through `ctx.store.read`, never the write transaction). Its result reaches the
+   * handler, which must check again, inside the transaction, whatever the draft relied on.
    */
   prepare?(params: z.output<S>, ctx: ServiceContext): P | Promise<P>;
   handler(ctx: ServiceContext, params: z.output<S>, tx: StoreTx, prepared: P): Promise<R>;

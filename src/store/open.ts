@@ -42,8 +42,11 @@ export interface OpenStoreOptions extends OpenOptions {
  * const store = await openStore(process.env.CASKIT_DATA ?? "./caskit.db");
  * ```
  */
+/** Whether `location` names a PostgreSQL database (a `postgres://` or `postgresql://` URL) rather than a SQLite file. */
+export const isPostgresLocation = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
+
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(location)) {
+  if (isPostgresLocation(location)) {
     const { openPostgresStore } = await import("./postgres/index.js");
     const { create: _create, ...rest } = options;
     const { url, schema, pool } = splitParams(location);

@@ -1,6 +1,7 @@
 /** Helpers every command shares: the session around an action, validity and subject options. */
 import { existsSync } from "node:fs";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { isPostgresLocation } from "../../store/open.js";
 import { type Out, makeOut } from "../output.js";
 import { type GlobalOptions, type Session, dataLocation, openSession } from "../session.js";
 
@@ -15,7 +16,7 @@ export async function withSession(cmd: Command, fn: (s: Session, out: Out, o: Op
   const o = cmd.optsWithGlobals() as Opts & GlobalOptions;
   const out = makeOut(!!o.json);
   const location = dataLocation(o);
-  const isNew = create && !/^postgres(ql)?:\/\//i.test(location) && !existsSync(location);
+  const isNew = create && !isPostgresLocation(location) && !existsSync(location);
   const s = await openSession(o, { create });
   if (isNew) out.info(`created a new store at ${location}`);
   try {

@@ -49,8 +49,13 @@ export async function chainRevokedAt(ctx: ServiceContext, tx: StoreTx, ca: CaRec
 
 /** The nearest revocation along a chain as `getChain` returns it (the CA first), or null. */
 export function revokedAtOf(chain: readonly CaRecord[]): Date | null {
-  for (const cur of chain) if (cur.status !== "ISSUE") return cur.revokedAt ?? cur.createdAt;
-  return null;
+  return revocationOf(chain)?.at ?? null;
+}
+
+/** {@link revokedAtOf} with the stored reason of the CA revoked (OCSP states it). */
+export function revocationOf(chain: readonly CaRecord[]): { at: Date; reason: string | null } | null {
+  const cur = chain.find((c) => c.status !== "ISSUE");
+  return cur ? { at: cur.revokedAt ?? cur.createdAt, reason: cur.revokeReason ?? null } : null;
 }
 
 /**
@@ -58,16 +63,16 @@ export function revokedAtOf(chain: readonly CaRecord[]): Date | null {
  * whole chain). NotFound when there is no such CA, `CACertificateRevoked` when the chain is revoked.
  */
 export async function signingCaOrFail(ctx: ServiceContext, tx: StoreTx, id: string, revokedMessage: string): Promise<CaRecord> {
-  const chain = await tx.cas.getChain(ctx.tenantId, id);
-  const ca = chain[0];
-  if (!ca) throw notFound("CACertificate", id);
-  if (revokedAtOf(chain)) throw stateError("CACertificateRevoked", revokedMessage);
-  return ca;
+  return ableToSign(await tx.cas.getChain(ctx.tenantId, id), id, revokedMessage);
 }
 
 /** {@link signingCaOrFail} on the lean chain (no certificates or keys): the CA's own state when it can sign. */
 export async function signingStateOrFail(ctx: ServiceContext, tx: StoreTx, id: string, revokedMessage: string): Promise<CaChainState> {
-  const chain = await tx.cas.chainStates(ctx.tenantId, id);
+  return ableToSign(await tx.cas.chainStates(ctx.tenantId, id), id, revokedMessage);
+}
+
+/** The head of a chain (the CA first) when every CA in it is ISSUE; the refusals of {@link signingCaOrFail}. */
+function ableToSign<T extends { status: string }>(chain: readonly T[], id: string, revokedMessage: string): T {
   const ca = chain[0];
   if (!ca) throw notFound("CACertificate", id);
   if (chain.some((c) => c.status !== "ISSUE")) throw stateError("CACertificateRevoked", revokedMessage);

@@ -9,6 +9,7 @@ import { type IssueResult, sha256Hex } from "../../issue/index.js";
 import type { CaChainState, CaRecord, CertificateRecord, StoreTx } from "../../store/port.js";
 import type { ValidityParams } from "../../types.js";
 import { issuerOf } from "../authority.js";
+import { perStore, setBounded } from "../memo.js";
 import type { ServiceContext } from "../context.js";
 import { bool, int, str } from "../params.js";
 import { type Action, defineAction } from "../run.js";
@@ -55,12 +56,8 @@ export interface Draft {
  * read (a lookup on SQLite's read connection, whose cache every commit empties, cost more than the
  * signature). Never trusted: the commit reads the row under the write lock and checks it.
  */
-const lastRead = new WeakMap<object, Map<string, CaRecord>>();
-const caCache = (ctx: ServiceContext): Map<string, CaRecord> => {
-  let m = lastRead.get(ctx.store);
-  if (!m) lastRead.set(ctx.store, (m = new Map()));
-  return m;
-};
+const lastRead = perStore<CaRecord>();
+const caCache = (ctx: ServiceContext): Map<string, CaRecord> => lastRead(ctx.store);
 
 /**
  * Drafts a certificate (run.ts `prepare`): the key generated (when caskit makes it) and the certificate
@@ -72,9 +69,7 @@ export async function draft(ctx: ServiceContext, parentId: string, make: Make): 
   let rec = caCache(ctx).get(key);
   if (!rec) {
     rec = await ctx.store.read((tx) => signingCaOrFail(ctx, tx, parentId, REVOKED));
-    const m = caCache(ctx);
-    if (m.size >= 1_000) m.delete(m.keys().next().value as string);
-    m.set(key, rec);
+    setBounded(caCache(ctx), key, rec, 1_000);
   }
   return { key, rec, make, result: await make(rec, issuerOf(ctx, rec)) };
 }
