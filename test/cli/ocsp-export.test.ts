@@ -9,16 +9,12 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseOcspResponse } from "../../src/revoke/index.js";
-import { assertBuilt, caskit } from "../helpers/cli.js";
+import { assertBuilt, caskit, caskitOk } from "../helpers/cli.js";
 import { tempDir } from "../helpers/openssl.js";
 
 const tmp = tempDir("caskit-ocsp-export-");
 const env = { CASKIT_DATA: tmp.path("ca.db"), CASKIT_MASTER_PASSPHRASE: "export tests", CASKIT_KEY_PASSPHRASE: "leaf keys" };
-const cli = (args: string[]) => {
-  const r = caskit(args, env);
-  if (r.status !== 0) throw new Error(`caskit ${args.join(" ")}: ${r.stderr}`);
-  return r;
-};
+const cli = (args: string[]) => caskitOk(args, env);
 let sub = "";
 const leaves: string[] = [];
 

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { assertBuilt, caskit, caskitAsync } from "../helpers/cli.js";
+import { assertBuilt, caskitAsync, caskitOk } from "../helpers/cli.js";
 import { tempDir } from "../helpers/openssl.js";
 
 const PG_URL = process.env.CASKIT_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -26,11 +26,7 @@ const UNITS = 2;
 async function race(data: string) {
   assertBuilt();
   const env = { CASKIT_DATA: data, CASKIT_MASTER_PASSPHRASE: "order race" };
-  const cli = (args: string[]) => {
-    const r = caskit(["--json", ...args], env);
-    if (r.status !== 0) throw new Error(`caskit ${args.join(" ")}: ${r.stderr}`);
-    return r.json();
-  };
+  const cli = (args: string[]) => caskitOk(["--json", ...args], env).json();
   cli(["init"]);
   const root = cli(["ca", "create-root", "--cn", "Race Root", "--algorithm", "ECC_256", "--years", "5"]);
   const sub = cli(["ca", "create-sub", "--parent", root.Identifier, "--cn", "Race Sub", "--algorithm", "ECC_256", "--years", "2"]);

@@ -21,6 +21,13 @@ export function caskit(args: string[], env: Record<string, string | undefined> =
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 
+/** {@link caskit} that throws, with the command and its stderr, unless it exits 0. */
+export function caskitOk(args: string[], env: Record<string, string | undefined> = {}): CliRun {
+  const r = caskit(args, env);
+  if (r.status !== 0) throw new Error(`caskit ${args.join(" ")}: ${r.stderr}`);
+  return r;
+}
+
 /** Starts the binary in the background (for kill and concurrency tests). */
 export function caskitAsync(args: string[], env: Record<string, string | undefined> = {}) {
   return spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });

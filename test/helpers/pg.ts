@@ -16,3 +16,12 @@ export async function dropTestSchema(schema: string): Promise<void> {
     await c.end();
   }
 }
+
+/**
+ * Both engines for `describe.each`: SQLite at `sqlitePath()` and PostgreSQL in `schema`, as the
+ * location and the options `openStore` takes.
+ */
+export const bothEngines = (sqlitePath: () => string, schema: string) => [
+  { name: "SQLite", location: sqlitePath, options: {} as { schema?: string } },
+  { name: "PostgreSQL", location: () => PG_URL, options: { schema } },
+];

@@ -12,7 +12,7 @@ import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { createCsr } from "../../src/csr/index.js";
-import { caskit } from "../helpers/cli.js";
+import { caskitOk } from "../helpers/cli.js";
 import { type Dnsmasq, type DnsmasqRecords, startDnsmasq } from "../helpers/dnsmasq.js";
 import { openssl } from "../helpers/openssl.js";
 import { ctor, sdkError, servedStore } from "../helpers/sdk.js";
@@ -72,11 +72,7 @@ beforeAll(async () => {
   webPort = (web.address() as { port: number }).port;
   await republish();
   srv = await servedStore(["--throttle", "0", "--crl-interval", "0", "--dcv-interval", "1", "--dcv-dns-server", `127.0.0.1:${dnsPort}`, "--dcv-http-port", String(webPort), "--dcv-timeout", "2000", "--dcv-backoff", "1"]);
-  const cli = (args: string[]) => {
-    const r = caskit(["--json", ...args], srv.env);
-    if (r.status !== 0) throw new Error(`caskit ${args.join(" ")}: ${r.stderr}`);
-    return r.json();
-  };
+  const cli = (args: string[]) => caskitOk(["--json", ...args], srv.env).json();
   const root = cli(["ca", "create-root", "--cn", "Orders Root", "--algorithm", "RSA_2048", "--years", "10"]);
   const sub = cli(["ca", "create-sub", "--parent", root.Identifier, "--cn", "Orders Issuing CA", "--algorithm", "RSA_2048", "--years", "5"]);
   rootPem = root.Certificate;

@@ -16,7 +16,7 @@ import { answerOcsp } from "../../src/service/ocsp.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/port.js";
 import { tempDir } from "../helpers/openssl.js";
-import { PG_URL, dropTestSchema, testSchema } from "../helpers/pg.js";
+import { bothEngines, dropTestSchema, testSchema } from "../helpers/pg.js";
 import { ROOT_PARAMS, SUB_PARAMS } from "../helpers/service.js";
 
 const schema = testSchema("ocspcache");
@@ -27,10 +27,7 @@ afterAll(async () => {
 });
 
 const der = (pem: string) => fromPemAll("CERTIFICATE", pem)[0] as Uint8Array;
-const engines = [
-  { name: "SQLite", location: () => join(tmp.dir, "cache.db"), options: {} },
-  { name: "PostgreSQL", location: () => PG_URL, options: { schema } },
-];
+const engines = bothEngines(() => join(tmp.dir, "cache.db"), schema);
 
 describe.each(engines)("kept OCSP answers on $name", ({ location, options }) => {
   it("the same bytes while nothing changed; a change made through another handle is answered at once", async () => {

@@ -19,15 +19,14 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCa } from "../../src/ca/index.js";
 import { importPrivateKey } from "../../src/crypto/keys.js";
 import { fromPemAll, toPem } from "../../src/internal/pem.js";
-import { Issuer } from "../../src/issue/index.js";
 import { certificateIssuerAndSerial, certificateSubjectAndSpki, parseOcspResponse, verifyOcspResponse } from "../../src/revoke/index.js";
 import { readDer } from "../../src/csr/der-reader.js";
 import { subjectPublicKeyBits } from "../../src/revoke/ocsp.js";
 import { openStore } from "../../src/store/open.js";
-import { assertBuilt, caskit } from "../helpers/cli.js";
+import { assertBuilt, caskit, caskitOk } from "../helpers/cli.js";
+import { cliPki, idOfFile, unstoredLeaf } from "../helpers/ocsp-pki.js";
 import { openssl, opensslOrThrow, tempDir } from "../helpers/openssl.js";
 import { type Served, startServe } from "../http/serve-helper.js";
 import { PG_URL, dropTestSchema } from "../helpers/pg.js";
@@ -66,11 +65,7 @@ describe.each([
   const pki = {} as Record<Spec, Pki>;
   let srv: Served;
   const url = (path: string) => `http://127.0.0.1:${srv.port}${path}`;
-  const cli = (args: string[]) => {
-    const r = caskit(args, env);
-    if (r.status !== 0) throw new Error(`caskit ${args.join(" ")}: ${r.stderr}`);
-    return r;
-  };
+  const cli = (args: string[]) => caskitOk(args, env);
   const withStore = async <T>(fn: (s: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> => {
     const store = await openStore(env.CASKIT_DATA, { passphrase: env.CASKIT_MASTER_PASSPHRASE, create: false });
     try {
@@ -81,38 +76,16 @@ describe.each([
   };
 
   function makePki(spec: Spec): Pki {
-    const root = cli(["--json", "ca", "create-root", "--cn", `Deleg Root ${spec}`, "--algorithm", spec, "--years", "5"]).json().Identifier as string;
-    const sub = cli(["--json", "--ocsp-base-url", OCSP_BASE, "ca", "create-sub", "--parent", root, "--cn", `Deleg Sub ${spec}`, "--algorithm", spec, "--years", "2"]).json().Identifier as string;
-    const rootPem = join(tmp.dir, `${spec}-root.pem`);
-    const subPem = join(tmp.dir, `${spec}-sub.pem`);
+    const { root, sub, rootPem, subPem, leaves } = cliPki(cli, tmp.dir, spec, { label: "Deleg", ocspBase: OCSP_BASE, subOcspBase: true, leaves: ["good", "revoked", "later"] });
+    const { good, revoked, later } = leaves as Record<"good" | "revoked" | "later", string>;
     const chainPem = join(tmp.dir, `${spec}-chain.pem`);
-    writeFileSync(rootPem, cli(["ca", "show", root, "--pem"]).stdout);
-    writeFileSync(subPem, cli(["ca", "show", sub, "--pem"]).stdout);
     writeFileSync(chainPem, readFileSync(rootPem, "utf8") + readFileSync(subPem, "utf8"));
-    const leaf = (cn: string) => {
-      const dir = join(tmp.dir, `${spec}-${cn}`);
-      const id = cli(["--json", "--ocsp-base-url", OCSP_BASE, "issue", "server", "--ca", sub, "--algorithm", spec, "--cn", `${cn}.example.com`, "--days", "30", "--out", dir]).json().Identifier as string;
-      return join(dir, readdirSync(dir).find((f) => f === `${id}.pem`) as string);
-    };
-    const good = leaf("good");
-    const revoked = leaf("revoked");
-    const later = leaf("later");
-    cli(["cert", "revoke", revoked.split("/").pop()?.replace(/\.pem$/, "") as string, "--reason", "keyCompromise"]);
+    cli(["cert", "revoke", idOfFile(revoked), "--reason", "keyCompromise"]);
     return { root, sub, rootPem, subPem, chainPem, good, revoked, later, unknown: "" };
   }
 
   /** A certificate signed by the sub-CA's real key but never stored: unknown. */
-  async function unstoredLeaf(p: Pki, spec: Spec): Promise<string> {
-    return withStore(async (store) => {
-      const rec = await store.read((tx) => tx.cas.getPublic(p.sub));
-      if (!rec) throw new Error("no sub");
-      const ca = loadCa({ certificate: rec.certificatePem, key: importPrivateKey(Buffer.from(rec.keyPkcs8)), chain: rec.chainPem });
-      const leaf = await Issuer.prepare(ca).server({ commonName: "never-stored.example.com", algorithm: spec, days: 10 });
-      const path = join(tmp.dir, `${spec}-unstored.pem`);
-      writeFileSync(path, leaf.certificatePem);
-      return path;
-    });
-  }
+  const unstored = (p: Pki, spec: Spec): Promise<string> => withStore((store) => unstoredLeaf(store, p.sub, spec, join(tmp.dir, `${spec}-unstored.pem`)));
 
   beforeAll(async () => {
     if (skip) return;
@@ -120,7 +93,7 @@ describe.each([
     cli(["init"]);
     for (const spec of SPECS) {
       pki[spec] = makePki(spec);
-      pki[spec].unknown = await unstoredLeaf(pki[spec], spec);
+      pki[spec].unknown = await unstored(pki[spec], spec);
     }
     // RSA: delegated, signed on demand. P-256 and SM2: delegated and pre-signed. Each a separate process.
     cli(["ocsp", "configure", "--ca", pki.RSA_2048.sub, "--signer", "delegated"]);

@@ -5,17 +5,15 @@
  * ResponseData (`openssl pkeyutl -digest sm3`). Hostile requests are malformedRequest and change nothing.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCa } from "../../src/ca/index.js";
-import { importPrivateKey } from "../../src/crypto/keys.js";
 import { NULL, explicit, octetString, oid, sequence, unsignedInteger } from "../../src/internal/der.js";
-import { Issuer } from "../../src/issue/index.js";
 import { buildOcspRequest, certificateSubjectAndSpki, parseOcspResponse, verifyOcspResponse } from "../../src/revoke/index.js";
 import { openStore } from "../../src/store/open.js";
-import { assertBuilt, caskit } from "../helpers/cli.js";
+import { assertBuilt, caskit, caskitOk } from "../helpers/cli.js";
+import { cliPki, idOfFile, unstoredLeaf } from "../helpers/ocsp-pki.js";
 import { openssl, opensslOrThrow, tempDir } from "../helpers/openssl.js";
 import { type Served, startServe } from "../http/serve-helper.js";
 
@@ -24,11 +22,7 @@ const env = { CASKIT_DATA: tmp.path("ca.db"), CASKIT_MASTER_PASSPHRASE: "ocsp e2
 const OCSP_BASE = "http://ocsp.example.test";
 let srv: Served;
 const url = (path: string) => `http://127.0.0.1:${srv.port}${path}`;
-const cli = (args: string[]) => {
-  const r = caskit(args, env);
-  if (r.status !== 0) throw new Error(`caskit ${args.join(" ")}: ${r.stderr}`);
-  return r;
-};
+const cli = (args: string[]) => caskitOk(args, env);
 
 interface Pki {
   root: string;
@@ -43,38 +37,19 @@ interface Pki {
 const pki: Record<string, Pki> = {};
 
 function makePki(spec: "RSA_2048" | "ECC_256" | "SM2_256"): Pki {
-  const root = cli(["--json", "ca", "create-root", "--cn", `OCSP Root ${spec}`, "--algorithm", spec, "--years", "5"]).json().Identifier as string;
-  const sub = cli(["--json", "ca", "create-sub", "--parent", root, "--cn", `OCSP Sub ${spec}`, "--algorithm", spec, "--years", "2"]).json().Identifier as string;
-  const rootPem = join(tmp.dir, `${spec}-root.pem`);
-  const subPem = join(tmp.dir, `${spec}-sub.pem`);
-  writeFileSync(rootPem, cli(["ca", "show", root, "--pem"]).stdout);
-  writeFileSync(subPem, cli(["ca", "show", sub, "--pem"]).stdout);
-  const leaf = (cn: string) => {
-    const dir = join(tmp.dir, `${spec}-${cn}`);
-    const id = cli(["--json", "--ocsp-base-url", OCSP_BASE, "issue", "server", "--ca", sub, "--algorithm", spec, "--cn", `${cn}.example.com`, "--days", "30", "--out", dir]).json().Identifier as string;
-    return join(dir, readdirSync(dir).find((f) => f === `${id}.pem`) as string);
-  };
-  const good = leaf("good");
-  const revoked = leaf("revoked");
-  const deleted = leaf("deleted");
-  const idOf = (p: string) => p.split("/").pop()?.replace(/\.pem$/, "") as string;
-  cli(["cert", "revoke", idOf(revoked), "--reason", "keyCompromise"]);
-  cli(["cert", "revoke", idOf(deleted), "--reason", "superseded"]);
-  cli(["cert", "delete", idOf(deleted)]);
+  const { root, sub, rootPem, subPem, leaves } = cliPki(cli, tmp.dir, spec, { label: "OCSP", ocspBase: OCSP_BASE, leaves: ["good", "revoked", "deleted"] });
+  const { good, revoked, deleted } = leaves as Record<"good" | "revoked" | "deleted", string>;
+  cli(["cert", "revoke", idOfFile(revoked), "--reason", "keyCompromise"]);
+  cli(["cert", "revoke", idOfFile(deleted), "--reason", "superseded"]);
+  cli(["cert", "delete", idOfFile(deleted)]);
   return { root, sub, rootPem, subPem, good, revoked, deleted, unknown: "" };
 }
 
 /** A certificate of `sub` signed by its real key but never stored: what caskit must call unknown. */
-async function unstoredLeaf(p: Pki, spec: string): Promise<string> {
+async function unstored(p: Pki, spec: string): Promise<string> {
   const store = await openStore(env.CASKIT_DATA, { passphrase: env.CASKIT_MASTER_PASSPHRASE, create: false });
   try {
-    const rec = await store.read((tx) => tx.cas.getPublic(p.sub));
-    if (!rec) throw new Error("no sub");
-    const ca = loadCa({ certificate: rec.certificatePem, key: importPrivateKey(Buffer.from(rec.keyPkcs8)), chain: rec.chainPem });
-    const leaf = await Issuer.prepare(ca).server({ commonName: "never-stored.example.com", algorithm: spec, days: 10 });
-    const path = join(tmp.dir, `${spec}-unstored.pem`);
-    writeFileSync(path, leaf.certificatePem);
-    return path;
+    return await unstoredLeaf(store, p.sub, spec, join(tmp.dir, `${spec}-unstored.pem`));
   } finally {
     await store.close();
   }
@@ -85,7 +60,7 @@ beforeAll(async () => {
   cli(["init"]);
   for (const spec of ["RSA_2048", "ECC_256", "SM2_256"] as const) {
     pki[spec] = makePki(spec);
-    (pki[spec] as Pki).unknown = await unstoredLeaf(pki[spec] as Pki, spec);
+    (pki[spec] as Pki).unknown = await unstored(pki[spec] as Pki, spec);
   }
   srv = await startServe(env, ["--workers", "1", "--crl-interval", "0", "--dcv-interval", "0"]);
 }, 180_000);

@@ -12,7 +12,7 @@ import { DEFAULT_TENANT, type ServiceContext, ServiceError, call } from "../../s
 import { openStore } from "../../src/store/open.js";
 import type { Store, StoreTx } from "../../src/store/port.js";
 import { tempDir } from "../helpers/openssl.js";
-import { PG_URL, dropTestSchema, testSchema } from "../helpers/pg.js";
+import { bothEngines, dropTestSchema, testSchema } from "../helpers/pg.js";
 import { ROOT_PARAMS, SUB_PARAMS } from "../helpers/service.js";
 
 const schema = testSchema("admit");
@@ -39,10 +39,7 @@ const taken = (store: Store, nonce: string) =>
     return true;
   }).catch((e: Error) => (e.message === "rollback" ? false : Promise.reject(e)));
 
-const engines = [
-  { name: "SQLite", location: () => join(tmp.dir, "admit.db"), options: {} },
-  { name: "PostgreSQL", location: () => PG_URL, options: { schema } },
-];
+const engines = bothEngines(() => join(tmp.dir, "admit.db"), schema);
 
 describe.each(engines)("admit on $name", ({ location, options }) => {
   it("commits with the action, with a refusal's audit row, and not at all when it refuses", async () => {

@@ -18,7 +18,7 @@ import { openStore } from "../../src/store/open.js";
 import { createCsr } from "../../src/csr/index.js";
 import { generateKeyPair } from "../../src/crypto/keys.js";
 import { tempDir } from "../helpers/openssl.js";
-import { PG_URL, dropTestSchema, testSchema } from "../helpers/pg.js";
+import { bothEngines, dropTestSchema, testSchema } from "../helpers/pg.js";
 import { ROOT_PARAMS, SUB_PARAMS, refusal } from "../helpers/service.js";
 
 const schema = testSchema("draft");
@@ -28,10 +28,7 @@ afterAll(async () => {
   await dropTestSchema(schema);
 });
 
-const engines = [
-  { name: "SQLite", location: () => join(tmp.dir, `draft-${randomBytes(4).toString("hex")}.db`), options: {} },
-  { name: "PostgreSQL", location: () => PG_URL, options: { schema } },
-];
+const engines = bothEngines(() => join(tmp.dir, `draft-${randomBytes(4).toString("hex")}.db`), schema);
 
 describe.each(engines)("issuance drafts on $name", ({ location, options }) => {
   const setup = async (algorithm = "ECC_256") => {
