@@ -33,6 +33,28 @@ runStoreContract("SQLite", {
 });
 
 describe("SQLite adapter", () => {
+  it("change mark: calls made together share one reading, taken after the last call, so a commit before any call is seen", async () => {
+    const file = join(tmp.dir, "mark.db");
+    const store = await openSqliteStore({ path: file, passphrase: "p" });
+    try {
+      const before = await store.changeMark();
+      expect(await store.changeMark()).toBe(before); // nothing committed
+      const first = store.changeMark();
+      // Committed by another connection after the first call and before the second: both see it.
+      raw(file, (db) => db.exec("CREATE TABLE mark_probe (x); DROP TABLE mark_probe"));
+      const second = store.changeMark();
+      expect(second).toBe(first); // one reading for both
+      expect(await first).not.toBe(before);
+      // A call made once that reading was taken gets a reading of its own.
+      raw(file, (db) => db.exec("CREATE TABLE mark_probe (x); DROP TABLE mark_probe"));
+      const third = store.changeMark();
+      expect(third).not.toBe(first);
+      expect(await third).not.toBe(await first);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("runs in WAL mode with foreign keys on", async () => {
     const file = join(tmp.dir, "pragmas.db");
     const store = await openSqliteStore({ path: file, passphrase: "p" });
