@@ -20,6 +20,9 @@
  *   - `cfssl ocspserve -responses FILE` (Debian golang-cfssl 1.2): answers pre-signed by `cfssl ocspsign`
  *     (looked up by serial, parsed again per request, never signed while serving); keep-alive, and
  *     `Connection: close`;
+ *   - Node's HTTP floor (benchmarks/node-floor.server.mjs): Node's HTTP server reading each request and
+ *     answering caskit's answer bytes, nothing else — what any responder on Node pays before its own work;
+ *     keep-alive and `Connection: close`. Its row against cfssl is the platform's own gap;
  *   - caskit serve with pre-signed answers (`caskit ocsp configure --presign`), `--workers 1`, when the built CLI
  *     has them — see PRESIGNED below; else a row says NOT MEASURED.
  * - Placement: each server pinned to core 1 with `taskset -c 1`, wrk to core 0 (benchmarks/loadgen.ts), except
@@ -49,6 +52,8 @@ import { openStore } from "../src/store/open.js";
 import { type BenchRow, formatTable, measureRate, median, row } from "./harness.js";
 import { REPLAY_LUA, type WrkOptions, type WrkResult, checkWrk, freePort, placement, pool, requireTool, runWrk, spawnPlaced, stopChild } from "./loadgen.js";
 
+/** Node's HTTP server answering fixed bytes (see the file): the floor under any Node responder. */
+const FLOOR = join(fileURLToPath(import.meta.url), "../node-floor.server.mjs");
 const SLICES = Number(process.env.CASKIT_BENCH_OCSP_SLICES ?? 3);
 const SLICE_SECONDS = 1;
 const WARMUP_SECONDS = 1;
@@ -263,6 +268,9 @@ export async function runOcspBench(): Promise<BenchRow[]> {
     };
     await startOpenssl();
     await stopOpenssl();
+    // Node's floor: its HTTP server answering caskit's answer bytes and doing nothing else.
+    const floorPort = await freePort();
+    children.push(await startServer(place.server, [process.execPath, FLOOR, String(floorPort), f("caskit-w1.resp.der")], verifyAnswer("node-floor", `http://127.0.0.1:${floorPort}/`)));
     const cfsslPort = await freePort();
     children.push(
       await startServer(place.server, [cfsslBin, "ocspserve", "-address", "127.0.0.1", "-port", String(cfsslPort), "-responses", f("cfssl-responses.txt"), "-loglevel", "3"], verifyAnswer("cfssl", `http://127.0.0.1:${cfsslPort}/`)),
@@ -278,8 +286,10 @@ export async function runOcspBench(): Promise<BenchRow[]> {
     const openssl = { ...contestant("openssl ocsp (one request per connection)", osslPort, "/", false, place.client), before: startOpenssl, after: stopOpenssl };
     const cfsslKeep = contestant("cfssl ocspserve", cfsslPort, "/", false, place.client);
     const cfsslClose = contestant("cfssl ocspserve, Connection: close", cfsslPort, "/", true, place.client);
+    const floorKeep = contestant("Node HTTP floor (fixed bytes)", floorPort, "/", false, place.client);
+    const floorClose = contestant("Node HTTP floor (fixed bytes), Connection: close", floorPort, "/", true, place.client);
     const caskitPre = cp ? contestant("caskit pre-signed --workers 1", cp.port, `/ocsp/${sub}`, false, place.client) : undefined;
-    const all = [caskitKeep, caskitClose, caskitDefault, openssl, cfsslKeep, cfsslClose, ...(caskitPre ? [caskitPre] : [])];
+    const all = [caskitKeep, caskitClose, caskitDefault, openssl, cfsslKeep, cfsslClose, floorKeep, floorClose, ...(caskitPre ? [caskitPre] : [])];
 
     console.error(
       `  ocsp: wrk -t${THREADS} -c${CONNECTIONS}, POST one SHA-1 CertID, no nonce; ${WARMUP_SECONDS} s warm-up, then ${SLICES} × ${SLICE_SECONDS} s per contestant interleaved; ${place.describe} (caskit default workers unpinned)`,
@@ -326,6 +336,9 @@ export async function runOcspBench(): Promise<BenchRow[]> {
       row("ocsp latency p50: caskit vs cfssl (keep-alive)", "ms", lat(caskitKeep).p50ms, "cfssl p50", lat(cfsslKeep).p50ms),
       row("ocsp latency p99: caskit vs cfssl (keep-alive)", "ms", lat(caskitKeep).p99ms, "cfssl p99", lat(cfsslKeep).p99ms),
       row("ocsp caskit --workers 1 vs cfssl ocspserve, both one request per connection", "resp/s", rate(caskitClose), "cfssl ocspserve resp/s", rate(cfsslClose)),
+      row("ocsp caskit --workers 1 vs Node's HTTP floor (fixed bytes, no work), keep-alive", "resp/s", rate(caskitKeep), "Node floor resp/s", rate(floorKeep)),
+      row("ocsp caskit --workers 1 vs Node's HTTP floor (fixed bytes, no work), one request per connection", "resp/s", rate(caskitClose), "Node floor resp/s", rate(floorClose)),
+      row("ocsp cfssl ocspserve vs Node's HTTP floor, one request per connection (the platform's gap)", "resp/s", rate(cfsslClose), "Node floor resp/s", rate(floorClose)),
       row("ocsp caskit default workers vs caskit --workers 1", "resp/s", rate(caskitDefault), "caskit --workers 1 resp/s", rate(caskitKeep)),
       ...(caskitPre
         ? [
