@@ -32,6 +32,12 @@ export interface SqlConn {
   /** Returns the number of rows changed. */
   run(sql: string, params?: unknown[]): Promise<number>;
   all(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * A write whose row count nobody reads. An engine may send it without waiting for its answer; its
+   * failure then fails the transaction's commit (nothing is committed) instead of this call. Absent:
+   * use `run`.
+   */
+  write?(sql: string, params: unknown[]): Promise<void>;
 }
 
 /** What an adapter provides: transactions on its connections, and its dialect. */
@@ -207,6 +213,9 @@ class SqlStore implements Store {
         }
       };
       const tracked: SqlConn = { run: (sql, params) => guard(() => c.run(sql, params)), all: (sql, params) => guard(() => c.all(sql, params)) };
+      // A write sent without waiting fails later, through the adapter's commit (see SqlConn.write).
+      const write = c.write?.bind(c);
+      if (write) tracked.write = (sql, params) => guard(() => write(sql, params));
       const result = await fn(repos(tracked, this.#vault));
       if (failure) throw failure.error;
       return result;
@@ -571,15 +580,10 @@ function repos(c: SqlConn, vault: KeyVault): StoreTx {
     },
     audit: {
       async append(a: AuditRecord) {
-        await c.run("INSERT INTO audit_log (at, actor, tenant_id, action, target, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)", [
-          a.at.getTime(),
-          a.actor,
-          a.tenantId,
-          a.action,
-          a.target,
-          a.outcome,
-          a.detail,
-        ]);
+        // The last statement of most actions: PostgreSQL sends it with the COMMIT behind it (`write`).
+        const sql = "INSERT INTO audit_log (at, actor, tenant_id, action, target, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        const params = [a.at.getTime(), a.actor, a.tenantId, a.action, a.target, a.outcome, a.detail];
+        await (c.write ? c.write(sql, params) : c.run(sql, params));
       },
       async list(limit) {
         const rows = await c.all("SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?", [limit]);

@@ -560,6 +560,32 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         if (store.kind === "postgres") await expect(hooks.raw("TRUNCATE audit_log")).rejects.toThrow(/append-only/);
         expect((await store.counts()).audit_log).toBe(before.audit_log);
       });
+
+      // PostgreSQL sends an audit row without waiting, with the COMMIT behind it (the driver's `write`).
+      it("an audit row the database refuses fails its transaction with its own error, and nothing of the transaction stays", async () => {
+        const before = await store.counts();
+        const refused = { at: now, actor: "test", tenantId: "t1", action: "X", target: null, outcome: "neither" as "ok", detail: null };
+        const tenant = { id: "t-audit", name: "audit probe", createdAt: now };
+        await expect(
+          tx(async (t) => {
+            await t.tenants.create(tenant);
+            await t.audit.append(refused);
+          }),
+        ).rejects.toThrow(/check constraint/i);
+        // A statement after it: still the refused write's error, not "the transaction is aborted".
+        await expect(
+          tx(async (t) => {
+            await t.tenants.create(tenant);
+            await t.audit.append(refused);
+            await t.tenants.get("t1");
+          }),
+        ).rejects.toThrow(/check constraint/i);
+        expect(await tx((t) => t.tenants.get("t-audit"))).toBeNull();
+        expect(await store.counts()).toEqual(before);
+        // The connection is usable again: a good row commits.
+        await tx((t) => t.audit.append({ ...refused, outcome: "ok" }));
+        expect((await store.counts()).audit_log).toBe((before.audit_log ?? 0) + 1);
+      });
     });
 
     describe("passphrase", () => {

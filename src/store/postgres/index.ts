@@ -92,38 +92,48 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   // search_path as a startup parameter: set once per connection by the server, no extra round trip per
   // transaction, and never racing a query on a fresh connection.
   const max = options.max ?? DEFAULT_POOL;
-  const pool = new pg.Pool({ connectionString: options.url, max, options: `-c search_path=${schema}` });
+  // Pipeline mode: a query is written as soon as it is made, behind those still unanswered (each with its
+  // own Sync, so an error stays its own). A transaction's BEGIN goes out with its first statement, and its
+  // COMMIT with its last write (`write`), instead of a round trip each.
+  const pool = new pg.Pool({ connectionString: options.url, max, options: `-c search_path=${schema}`, pipeline: true });
   // Lookups run on connections of their own that the server makes read-only, each statement in its own
   // implicit transaction: no BEGIN READ ONLY / COMMIT round trips. Nothing is lost by it: under READ
   // COMMITTED (the default, and what BEGIN gave) every statement takes its own snapshot either way.
-  const readers = new pg.Pool({ connectionString: options.url, max, options: `-c search_path=${schema} -c default_transaction_read_only=on` });
+  const readers = new pg.Pool({ connectionString: options.url, max, options: `-c search_path=${schema} -c default_transaction_read_only=on`, pipeline: true });
   for (const p of [pool, readers]) p.on("error", () => undefined); // an idle client's error surfaces on its next query instead
   const lockKey = `caskit:${schema}`;
 
   // One SqlConn per pooled connection, kept: the store keeps its repositories per SqlConn for lookups.
-  const conns = new WeakMap<pg.PoolClient, SqlConn>();
-  const conn = (client: pg.PoolClient): SqlConn => {
+  const conns = new WeakMap<pg.PoolClient, PgConn>();
+  const conn = (client: pg.PoolClient): PgConn => {
     let c = conns.get(client);
     if (!c) conns.set(client, (c = connOf(client)));
     return c;
   };
-  const connOf = (client: pg.PoolClient): SqlConn => {
-    // One connection runs one statement at a time: callers may fire several reads at once inside a
-    // transaction (Promise.all), which pg only queues with a deprecation warning (and pg 9 refuses).
-    let tail: Promise<unknown> = Promise.resolve();
+  /** A pooled connection's SqlConn, with the writes sent and not yet answered in its current transaction. */
+  type PgConn = SqlConn & { pending: Array<Promise<unknown>> | null };
+  const connOf = (client: pg.PoolClient): PgConn => {
+    // Queries go out in the order they are made (pipeline mode), so reads fired together inside a
+    // transaction (Promise.all) need no queue of ours.
     const query = (sql: string, params: unknown[]): Promise<pg.QueryResult> => {
       const st = statementFor(sql, params.length > 0);
-      const run = () => client.query({ text: st.text, name: st.name, values: params });
-      const p = tail.then(run, run);
-      tail = p.catch(() => undefined);
-      return p.catch((e: unknown) => {
+      return client.query({ text: st.text, name: st.name, values: params }).catch((e: unknown) => {
         throw translate(e);
       });
     };
-    return {
+    const c: PgConn = {
+      pending: null,
       run: async (sql, params = []) => (await query(sql, params)).rowCount ?? 0,
       all: async (sql, params = []) => (await query(sql, params)).rows,
+      // Inside a transaction: sent, not waited for; the COMMIT waits (see inTransaction). Elsewhere: `run`.
+      write: async (sql, params) => {
+        const p = query(sql, params);
+        if (!c.pending) return void (await p);
+        p.catch(() => undefined); // answered through the commit
+        c.pending.push(p);
+      },
     };
+    return c;
   };
 
   /** A connection from `from`; a server that cannot be reached is StoreError("unavailable"). */
@@ -149,22 +159,40 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     }
   }
 
-  /** One pooled connection inside BEGIN … COMMIT; anything thrown rolls back and is rethrown. */
+  /**
+   * One pooled connection inside BEGIN … COMMIT; anything thrown rolls back and is rethrown.
+   * BEGIN is not waited for: the transaction's first statement goes out right behind it, and on one
+   * connection the server runs them in that order. Writes sent without waiting (`write`) are awaited with
+   * the COMMIT written behind them: if one failed, the transaction was aborted, the server answers the
+   * COMMIT with a rollback, and that write's error is what the caller gets.
+   */
   async function inTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
     const client = await checkout(pool);
+    const c = conn(client);
+    const pending: Array<Promise<unknown>> = [client.query("BEGIN").catch((e: unknown) => Promise.reject(translate(e)))];
+    pending[0]?.catch(() => undefined);
+    c.pending = pending;
     let broken: Error | undefined;
     try {
-      await client.query("BEGIN");
-      const result = await fn(conn(client));
-      await client.query("COMMIT");
+      const result = await fn(c);
+      c.pending = null;
+      const committed = client.query("COMMIT");
+      committed.catch(() => undefined);
+      await Promise.all(pending);
+      await committed;
       return result;
     } catch (e) {
+      c.pending = null;
+      // An earlier write sent without waiting that failed aborted the transaction: its error, not the
+      // "transaction is aborted" of whatever came after it, is the cause.
+      const first = (await Promise.allSettled(pending)).find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
       await client.query("ROLLBACK").catch((rollbackError: Error) => {
         // A connection that cannot roll back is discarded, not returned to the pool mid-transaction.
         broken = rollbackError;
       });
-      if (stalePlan(e)) broken ??= e as Error;
-      throw translate(e);
+      const cause = first ?? e;
+      if (stalePlan(cause) || stalePlan(e)) broken ??= (cause ?? e) as Error;
+      throw translate(cause);
     } finally {
       client.release(broken);
     }
