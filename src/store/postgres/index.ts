@@ -110,6 +110,15 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     if (!c) conns.set(client, (c = connOf(client)));
     return c;
   };
+  /**
+   * What `client` writes from now until the current microtask queue drains leaves in one syscall (its
+   * socket corked until the next tick): a BEGIN with the statement behind it, a last write with its COMMIT.
+   */
+  const together = (client: pg.PoolClient): void => {
+    const socket = client.connection.stream;
+    socket.cork();
+    process.nextTick(() => socket.uncork());
+  };
   /** A pooled connection's SqlConn, with the writes sent and not yet answered in its current transaction. */
   type PgConn = SqlConn & { pending: Array<Promise<unknown>> | null };
   const connOf = (client: pg.PoolClient): PgConn => {
@@ -127,8 +136,9 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
       all: async (sql, params = []) => (await query(sql, params)).rows,
       // Inside a transaction: sent, not waited for; the COMMIT waits (see inTransaction). Elsewhere: `run`.
       write: async (sql, params) => {
+        if (!c.pending) return void (await query(sql, params));
+        together(client); // the COMMIT, if it comes next, shares its write
         const p = query(sql, params);
-        if (!c.pending) return void (await p);
         p.catch(() => undefined); // answered through the commit
         c.pending.push(p);
       },
@@ -169,6 +179,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   async function inTransaction<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
     const client = await checkout(pool);
     const c = conn(client);
+    together(client);
     const pending: Array<Promise<unknown>> = [client.query("BEGIN").catch((e: unknown) => Promise.reject(translate(e)))];
     pending[0]?.catch(() => undefined);
     c.pending = pending;
