@@ -40,7 +40,8 @@ import { type WrkOptions, type WrkResult, checkWrk, pool, removeRequestFiles, re
 
 const SLICES = 3;
 const SLICE_SECONDS = 2;
-const WARMUP_SECONDS = 2;
+/** CASKIT_SCALE_WARMUP=S: a longer warm-up each (seconds), to see how much of a figure is the JIT still compiling. */
+const WARMUP_SECONDS = Number(process.env.CASKIT_SCALE_WARMUP ?? 2);
 const CONNECTIONS = 16;
 const DAYS = 30;
 const HOST_NAME = "bench.example.com";

@@ -180,8 +180,11 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     const client = await checkout(pool);
     const c = conn(client);
     together(client);
-    const pending: Array<Promise<unknown>> = [client.query("BEGIN").catch((e: unknown) => Promise.reject(translate(e)))];
-    pending[0]?.catch(() => undefined);
+    const begun = client.query("BEGIN").catch((e: unknown) => {
+      throw translate(e);
+    });
+    begun.catch(() => undefined); // answered through the commit, or the rollback's cause
+    const pending: Array<Promise<unknown>> = [begun];
     c.pending = pending;
     let broken: Error | undefined;
     try {
@@ -202,7 +205,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
         broken = rollbackError;
       });
       const cause = first ?? e;
-      if (stalePlan(cause) || stalePlan(e)) broken ??= (cause ?? e) as Error;
+      for (const x of [cause, e]) if (stalePlan(x)) broken ??= x as Error;
       throw translate(cause);
     } finally {
       client.release(broken);
