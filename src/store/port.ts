@@ -369,15 +369,17 @@ export interface Store {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` on a read-only snapshot: it sees what was committed when it began, waits for no writer
-   * (SQLite: a second, read-only connection; PostgreSQL: BEGIN READ ONLY), and any write in it fails.
+   * (SQLite: a second, read-only connection; PostgreSQL: connections the server makes read-only), and any
+   * write in it fails.
    * For lookups on hot paths — authentication, Describe/List actions — that must not queue behind writes.
    */
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * A number that differs from any earlier one whenever anything — this process or another — has committed
    * since (SQLite: `PRAGMA data_version` of the read connection, no transaction). Equal marks mean nothing
-   * changed in between, so what was read after the first is still current. Null: the engine cannot tell
-   * cheaply (PostgreSQL); read again instead.
+   * changed in between, so what was read after the first is still current. Calls made together may share
+   * one reading, never one taken before the call. Null: the engine cannot tell cheaply (PostgreSQL); read
+   * again instead.
    */
   changeMark(): Promise<number | null>;
   /** A cheap liveness check on the read-only snapshot (health probes): resolves when the store answers. */
