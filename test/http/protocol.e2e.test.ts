@@ -12,7 +12,7 @@ import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, caskit } from "../helpers/cli.js";
 import { tempDir } from "../helpers/openssl.js";
-import { type RawResponse, type Served, send, signV3, startServe } from "./serve-helper.js";
+import { type RawResponse, type Served, parseHttpHead, send, signV3, startServe } from "./serve-helper.js";
 
 const tmp = tempDir("caskit-proto-");
 const env = { CASKIT_DATA: join(tmp.dir, "ca.db"), CASKIT_MASTER_PASSPHRASE: "proto" };
@@ -83,15 +83,12 @@ function oversized(port: number, path: string, size: number): Promise<RawRespons
     let raw = Buffer.alloc(0);
     s.on("data", (d: Buffer) => {
       raw = Buffer.concat([raw, d]);
-      const end = raw.indexOf("\r\n\r\n");
-      if (end < 0) return;
-      const [statusLine = "", ...lines] = raw.subarray(0, end).toString("latin1").split("\r\n");
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
-      const body = raw.subarray(end + 4);
-      if (body.length < Number(headers["content-length"])) return;
+      const head = parseHttpHead(raw);
+      const body = head ? raw.subarray(head.bodyStart) : undefined;
+      if (!head || !body || body.length < Number(head.headers["content-length"])) return;
       s.destroy();
       const text = body.toString("utf8");
-      resolve({ status: Number(statusLine.split(" ")[1]), headers, text, json: () => JSON.parse(text) });
+      resolve({ status: head.status, headers: head.headers, text, json: () => JSON.parse(text) });
     });
     s.on("error", reject);
     s.on("close", () => reject(new Error(`closed before a whole answer: ${JSON.stringify(raw.toString("latin1").slice(0, 200))}`)));

@@ -54,6 +54,15 @@ export interface RawResponse {
   json<T = any>(): T;
 }
 
+/** The status line and headers of a raw HTTP/1.1 answer, and where its body starts; null until the head is whole. */
+export function parseHttpHead(raw: Buffer): { status: number; headers: Record<string, string>; bodyStart: number } | null {
+  const end = raw.indexOf("\r\n\r\n");
+  if (end < 0) return null;
+  const [statusLine = "", ...lines] = raw.subarray(0, end).toString("latin1").split("\r\n");
+  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+  return { status: Number(statusLine.split(" ")[1]), headers, bodyStart: end + 4 };
+}
+
 /** Percent-encoding as the SDK does it (RFC 3986 unreserved kept). */
 export const pct = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const sha256 = (b: string | Buffer): string => createHash("sha256").update(b).digest("hex");

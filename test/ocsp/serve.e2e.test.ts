@@ -15,7 +15,7 @@ import { openStore } from "../../src/store/open.js";
 import { assertBuilt, caskit, caskitOk } from "../helpers/cli.js";
 import { cliPki, idOfFile, unstoredLeaf } from "../helpers/ocsp-pki.js";
 import { openssl, opensslOrThrow, tempDir } from "../helpers/openssl.js";
-import { type Served, startServe } from "../http/serve-helper.js";
+import { type Served, parseHttpHead, startServe } from "../http/serve-helper.js";
 
 const tmp = tempDir("caskit-ocsp-e2e-");
 const env = { CASKIT_DATA: tmp.path("ca.db"), CASKIT_MASTER_PASSPHRASE: "ocsp e2e", CASKIT_KEY_PASSPHRASE: "leaf keys" };
@@ -229,10 +229,9 @@ describe("the fast path and fastify's routes answer alike (http/ocsp-route.ts)",
       sock.on("error", reject);
       sock.on("end", () => {
         const all = Buffer.concat(chunks);
-        const split = all.indexOf("\r\n\r\n");
-        const [statusLine, ...lines] = all.subarray(0, split).toString("latin1").split("\r\n");
-        const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
-        resolve({ status: Number(statusLine?.split(" ")[1]), headers, body: all.subarray(split + 4) });
+        const head = parseHttpHead(all);
+        if (!head) return reject(new Error(`no HTTP answer: ${JSON.stringify(all.toString("latin1").slice(0, 200))}`));
+        resolve({ status: head.status, headers: head.headers, body: all.subarray(head.bodyStart) });
       });
       sock.end(Buffer.concat([Buffer.from(head), body]));
     });
