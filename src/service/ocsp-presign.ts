@@ -5,12 +5,14 @@
  * {@link refreshOcsp} is one pass over the CAs that have OCSP settings (`caskit ocsp configure`): it
  * rotates each delegated responder that needs it (ocsp-responder.ts), then, for a CA that pre-signs,
  * walks every serial the CA has used (certificates, deleted ones included, and sub-CAs; those past
- * notAfter are left to on-demand signing) a page at a time and (re-)signs the stored answer when it is
- * missing, states another status than the store now holds (a revocation, the CA revoked), was signed by
+ * notAfter are left to on-demand signing) a page at a time and, for each CertID hash the CA pre-signs
+ * (SHA-1, and SHA-256 when `--presign-hashes sha1,sha256`; each its own stored answer, under the same
+ * rules), (re-)signs the stored answer when it is missing, states another status than the store now holds (a revocation, the CA revoked), was signed by
  * another signer (a rotated responder, the settings changed), or has less than a third of its validity
  * left. `caskit serve` runs it at start and every `--ocsp-interval` seconds (default 60) in worker 0, so
  * a stored answer is re-signed at most one interval after a revocation; until then the responder does
- * not serve it (its status no longer matches) and signs on demand instead.
+ * not serve it (its status no longer matches) and signs on demand instead. SHA-256 answers of a CA that
+ * no longer pre-signs SHA-256 are deleted by the pass (the responder stops serving them at once).
  *
  * {@link exportOcsp} refreshes the chosen CAs (pre-signing them whether or not they pre-sign for the
  * responder) and writes the answers out — layout in {@link exportOcsp}.
@@ -19,11 +21,11 @@ import { mkdir, readdir, rename, unlink, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { buildOcspResponse, ocspResponder } from "../revoke/index.js";
-import type { CaRecord, OcspConfigRecord, OcspResponderRecord, OcspStoredResponse, Store } from "../store/port.js";
+import type { CaRecord, OcspCertIdHash, OcspConfigRecord, OcspResponderRecord, OcspStoredResponse, Store } from "../store/port.js";
 import { authorityOf } from "./authority.js";
 import type { ServiceConfig, ServiceContext } from "./context.js";
 import { chainRevocation, hashesOf, statusOf } from "./ocsp.js";
-import { defaultOcspConfig, delegatedResponder, ensureResponder, responderUsable, sha1CertIdDer, signerIdOf, storedStatusMatches, wholeSecondsMs } from "./ocsp-responder.js";
+import { certIdDer, defaultOcspConfig, delegatedResponder, ensureResponder, presignHashesOf, responderUsable, signerIdOf, storedStatusMatches, wholeSecondsMs } from "./ocsp-responder.js";
 import { sequence } from "../internal/der.js";
 
 /** Serials read (and answers written, in one transaction) per page. */
@@ -36,11 +38,13 @@ export interface OcspRefreshResult {
   /** The responder certificate signing now (delegated CAs). */
   responder?: { serialNumber: string; notBefore: Date; notAfter: Date };
   presigned: boolean;
+  /** The CertID hashes pre-signed in this pass (empty when not pre-signed). */
+  hashes: OcspCertIdHash[];
   /** Answers signed in this pass. */
   signed: number;
   /** Stored answers still good. */
   kept: number;
-  /** Stored answers deleted: their certificate has expired (answered on demand from then on). */
+  /** Stored answers deleted: their certificate has expired, or SHA-256 ones the settings no longer ask for (answered on demand from then on). */
   purged: number;
 }
 
@@ -68,7 +72,7 @@ export async function refreshOcsp(store: Store, config: ServiceConfig, now: () =
     try {
       const ca = await store.read((tx) => tx.cas.getPublic(cfg.caId));
       if (!ca) continue;
-      const res: OcspRefreshResult = { caId: ca.id, delegated: cfg.delegated, presigned: false, signed: 0, kept: 0, purged: 0 };
+      const res: OcspRefreshResult = { caId: ca.id, delegated: cfg.delegated, presigned: false, hashes: [], signed: 0, kept: 0, purged: 0 };
       let delegate: OcspResponderRecord | null = null;
       if (cfg.delegated) {
         const r = await ensureResponder(store, config, ca, cfg.responderDays, now());
@@ -77,6 +81,7 @@ export async function refreshOcsp(store: Store, config: ServiceConfig, now: () =
       }
       if (cfg.presign || o.presignAll) {
         res.presigned = true;
+        res.hashes = presignHashesOf(cfg);
         Object.assign(res, await presignCa(store, config, ca, cfg, delegate, now(), o.onAnswers));
       }
       out.push(res);
@@ -101,6 +106,7 @@ async function presignCa(
   const responder = delegate ? delegatedResponder(store, delegate) : ocspResponder(authorityOf(ctx, ca).signer);
   const signer = signerIdOf(delegate);
   const hashes = hashesOf(store, ca);
+  const wanted = presignHashesOf(cfg);
   const validityMs = cfg.responseHours * 3600_000;
   const t = at.getTime();
   let signed = 0;
@@ -114,46 +120,53 @@ async function presignCa(
       const issued = await tx.ocsp.issuedPage(ca.id, after, PAGE);
       const last = issued[issued.length - 1];
       const stored = last ? await tx.ocsp.responsesBetween(ca.id, after, last.serialNumber) : [];
-      return { through, issued, stored: new Map(stored.map((r) => [r.serialNumber, r])) };
+      return { through, issued, stored: new Map(stored.map((r) => [`${r.serialNumber}|${r.certIdHash}`, r])), storedSerials: new Set(stored.map((r) => r.serialNumber)) };
     });
     const answers: OcspStoredResponse[] = [];
     const writes: OcspStoredResponse[] = [];
     const expired: string[] = [];
+    // SHA-256 answers the settings no longer ask for: deleted (the responder already ignores them).
+    const unwanted = wanted.includes("sha256") ? [] : [...page.stored.values()].filter((r) => r.certIdHash === "sha256").map((r) => r.serialNumber);
     for (const s of page.issued) {
       if (s.notAfter.getTime() <= t) {
-        // Expired: answered on demand from now on; a stored answer is deleted, not left to go stale.
-        if (page.stored.has(s.serialNumber)) expired.push(s.serialNumber);
+        // Expired: answered on demand from now on; its stored answers are deleted, not left to go stale.
+        if (page.storedSerials.has(s.serialNumber)) expired.push(s.serialNumber);
         continue;
       }
       const status = statusOf(s, page.through);
       if (status.status === "unknown") continue;
-      const st = page.stored.get(s.serialNumber);
-      if (st && st.signer === signer && storedStatusMatches(st, status) && st.thisUpdate.getTime() <= t && st.nextUpdate.getTime() - t > validityMs / 3) {
-        kept++;
-        answers.push(st);
-        continue;
+      for (const hash of wanted) {
+        const st = page.stored.get(`${s.serialNumber}|${hash}`);
+        if (st && st.signer === signer && storedStatusMatches(st, status) && st.thisUpdate.getTime() <= t && st.nextUpdate.getTime() - t > validityMs / 3) {
+          kept++;
+          answers.push(st);
+          continue;
+        }
+        const thisUpdate = new Date(wholeSecondsMs(at));
+        const nextUpdate = new Date(Math.min(thisUpdate.getTime() + validityMs, delegate?.notAfter.getTime() ?? Number.POSITIVE_INFINITY));
+        const der = buildOcspResponse({ responder, producedAt: thisUpdate, responses: [{ certId: certIdDer(hashes, hash, s.serialNumber), cert: status, thisUpdate, nextUpdate }] });
+        const rec: OcspStoredResponse = {
+          caId: ca.id,
+          serialNumber: s.serialNumber,
+          certIdHash: hash,
+          status: status.status,
+          revokedAt: status.status === "revoked" ? new Date(wholeSecondsMs(status.revokedAt)) : null,
+          reason: status.status === "revoked" ? (status.reason ?? null) : null,
+          signer,
+          thisUpdate,
+          nextUpdate,
+          der,
+        };
+        writes.push(rec);
+        answers.push(rec);
       }
-      const thisUpdate = new Date(wholeSecondsMs(at));
-      const nextUpdate = new Date(Math.min(thisUpdate.getTime() + validityMs, delegate?.notAfter.getTime() ?? Number.POSITIVE_INFINITY));
-      const der = buildOcspResponse({ responder, producedAt: thisUpdate, responses: [{ certId: sha1CertIdDer(hashes, s.serialNumber), cert: status, thisUpdate, nextUpdate }] });
-      const rec: OcspStoredResponse = {
-        caId: ca.id,
-        serialNumber: s.serialNumber,
-        status: status.status,
-        revokedAt: status.status === "revoked" ? new Date(wholeSecondsMs(status.revokedAt)) : null,
-        reason: status.status === "revoked" ? (status.reason ?? null) : null,
-        signer,
-        thisUpdate,
-        nextUpdate,
-        der,
-      };
-      writes.push(rec);
-      answers.push(rec);
     }
-    if (writes.length || expired.length) {
+    const gone = new Set(expired);
+    const unwantedLive = unwanted.filter((serial) => !gone.has(serial));
+    if (writes.length || expired.length || unwantedLive.length) {
       purged += await store.transaction(async (tx) => {
         for (const w of writes) await tx.ocsp.putResponse(w);
-        return tx.ocsp.deleteResponses(ca.id, expired);
+        return (await tx.ocsp.deleteResponses(ca.id, expired)) + (await tx.ocsp.deleteResponses(ca.id, unwantedLive, "sha256"));
       });
       signed += writes.length;
     }
@@ -179,13 +192,19 @@ export interface OcspExportEntry {
   path: string;
   /** The same answer by serial (for OCSP stapling): `serial/<ca>/<serial>.der`. */
   bySerial: string;
+  /** SHA-256 (hex) of the answer at `path` and `bySerial`. */
   sha256: string;
+  /** CAs that pre-sign SHA-256 CertIDs only: the GET path (and file) of the request with the SHA-256 CertID, holding that answer. */
+  pathSha256?: string;
+  /** SHA-256 (hex) of the answer at `pathSha256`. */
+  sha256OfPathSha256?: string;
 }
 
 /**
  * The GET path RFC 6960 A.1 / RFC 5019 §5 clients ask for the answer about `serialHex`:
- * `ocsp/<ca>/<url-encoded base64 of the DER OCSPRequest>`, the request holding one SHA-1 CertID
- * (NULL parameters) and no nonce — byte for byte what `openssl ocsp -no_nonce` writes.
+ * `ocsp/<ca>/<url-encoded base64 of the DER OCSPRequest>`, the request holding one CertID
+ * ({@link certIdDer}: SHA-1 or SHA-256, NULL parameters) and no nonce — byte for byte what
+ * `openssl ocsp -no_nonce` (with `-sha256`: for the SHA-256 one) writes.
  */
 export function ocspGetPath(caId: string, certIdDer: Uint8Array): string {
   const request = sequence(sequence(sequence(sequence(certIdDer))));
@@ -197,8 +216,10 @@ export function ocspGetPath(caId: string, certIdDer: Uint8Array): string {
  * - `ocsp/<ca>/<url-encoded base64 request>`: each answer (DER), named by the URL path of the GET
  *   request for its SHA-1 CertID ({@link ocspGetPath}) — the file name is the path segment exactly as
  *   sent, `%2F`, `%2B` and `%3D` included;
- * - `serial/<ca>/<serial>.der`: the same bytes by serial, for OCSP stapling;
- * - `index.json`: every answer with its status, times, signer, both paths and its SHA-256 (written last).
+ * - for CAs that pre-sign SHA-256 CertIDs too: `ocsp/<ca>/<…>` of the request for the SHA-256 CertID,
+ *   holding the SHA-256 answer (`pathSha256` in index.json);
+ * - `serial/<ca>/<serial>.der`: the SHA-1 answer by serial, for OCSP stapling;
+ * - `index.json`: one entry per serial with its status, times, signer, paths and SHA-256 digests (written last).
  * Returns the entries, and what the refresh did.
  */
 export async function exportOcsp(
@@ -224,13 +245,22 @@ export async function exportOcsp(
       const hashes = hashesOf(store, ca);
       await dirFor(join(dir, "ocsp", ca.id));
       await dirFor(join(dir, "serial", ca.id));
+      // The SHA-1 answer makes the entry (stapling, times, status); the SHA-256 one adds its GET path.
+      // A serial's answers arrive in the same call, SHA-1 first.
+      const bySerialNumber = new Map<string, OcspExportEntry>();
       for (const a of answers) {
-        const path = ocspGetPath(ca.id, sha1CertIdDer(hashes, a.serialNumber));
-        const bySerial = `serial/${ca.id}/${a.serialNumber}.der`;
+        const path = ocspGetPath(ca.id, certIdDer(hashes, a.certIdHash, a.serialNumber));
         await writeFile(join(dir, path), a.der);
+        written.add(join(dir, path));
+        if (a.certIdHash === "sha256") {
+          const entry = bySerialNumber.get(a.serialNumber);
+          if (entry) Object.assign(entry, { pathSha256: path, sha256OfPathSha256: createHash("sha256").update(a.der).digest("hex") });
+          continue;
+        }
+        const bySerial = `serial/${ca.id}/${a.serialNumber}.der`;
         await writeFile(join(dir, bySerial), a.der);
-        written.add(join(dir, path)).add(join(dir, bySerial));
-        entries.push({
+        written.add(join(dir, bySerial));
+        const entry: OcspExportEntry = {
           ca: ca.id,
           serial: a.serialNumber,
           status: a.status,
@@ -242,7 +272,9 @@ export async function exportOcsp(
           path,
           bySerial,
           sha256: createHash("sha256").update(a.der).digest("hex"),
-        });
+        };
+        entries.push(entry);
+        bySerialNumber.set(a.serialNumber, entry);
       }
     },
   });

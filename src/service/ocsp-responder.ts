@@ -22,7 +22,7 @@ import { encodeName } from "../issue/name.js";
 import { newSerial } from "../issue/serial.js";
 import { wholeSeconds } from "../issue/validity.js";
 import { type OcspCertStatus, type OcspIssuerHashes, type OcspResponder, ocspResponder } from "../revoke/index.js";
-import type { CaRecord, OcspConfigRecord, OcspResponderRecord, OcspStoredResponse, Store } from "../store/port.js";
+import type { CaRecord, OcspCertIdHash, OcspConfigRecord, OcspResponderRecord, OcspStoredResponse, Store } from "../store/port.js";
 import { authorityOf } from "./authority.js";
 import type { ServiceConfig, ServiceContext } from "./context.js";
 import { perStore } from "./memo.js";
@@ -44,6 +44,7 @@ export const defaultOcspConfig = (caId: string, at: Date): OcspConfigRecord => (
   responderDays: DEFAULT_RESPONDER_DAYS,
   presign: false,
   responseHours: DEFAULT_PRESIGNED_HOURS,
+  presignSha256: false,
   updatedAt: at,
 });
 
@@ -154,13 +155,19 @@ export function delegatedResponder(store: Store, r: OcspResponderRecord): OcspRe
 /** Who signs for a CA, as a stored answer records it: `ca`, or `responder:<serial>`. */
 export const signerIdOf = (r: OcspResponderRecord | null): string => (r ? `responder:${r.serialNumber}` : "ca");
 
+const HASH_OIDS: Record<OcspCertIdHash, string> = { sha1: "1.3.14.3.2.26", sha256: "2.16.840.1.101.3.4.2.1" };
+
 /**
- * The CertID DER an RFC 5019 client sends for `serialHex` of the CA with these hashes: SHA-1, NULL
- * parameters — what pre-signed answers carry, and what a request must carry byte for byte to get one.
+ * The CertID DER a client sends for `serialHex` of the CA with these hashes, with the `hash` algorithm
+ * and NULL parameters — SHA-1 as RFC 5019 clients send it, SHA-256 as `openssl ocsp -sha256` does. What
+ * pre-signed answers carry, and what a request must carry byte for byte to get one.
  */
-export function sha1CertIdDer(h: OcspIssuerHashes, serialHex: string): Uint8Array {
-  return sequence(sequence(oid("1.3.14.3.2.26"), NULL), octetString(h.sha1.nameHash), octetString(h.sha1.keyHash), unsignedInteger(fromHex(serialHex.length % 2 ? `0${serialHex}` : serialHex)));
+export function certIdDer(h: OcspIssuerHashes, hash: OcspCertIdHash, serialHex: string): Uint8Array {
+  return sequence(sequence(oid(HASH_OIDS[hash]), NULL), octetString(h[hash].nameHash), octetString(h[hash].keyHash), unsignedInteger(fromHex(serialHex.length % 2 ? `0${serialHex}` : serialHex)));
 }
+
+/** The CertID hashes the CA's answers are pre-signed for: SHA-1, and SHA-256 when its settings say so. */
+export const presignHashesOf = (cfg: Pick<OcspConfigRecord, "presignSha256">): OcspCertIdHash[] => (cfg.presignSha256 ? ["sha1", "sha256"] : ["sha1"]);
 
 /** The revocation time as an OCSP answer states it: whole seconds. */
 export const wholeSecondsMs = (d: Date): number => Math.floor(d.getTime() / 1000) * 1000;

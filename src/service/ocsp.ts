@@ -15,9 +15,10 @@
  *   seconds), nextUpdate = thisUpdate + {@link OCSP_VALIDITY_SEC} (never past the responder
  *   certificate); the nonce echoed.
  * - Pre-signed (the CA's settings say presign): a request without a nonce, for one SHA-1 CertID encoded
- *   as RFC 5019 clients encode it, gets the stored answer byte for byte — no signature — provided it is
- *   still within its validity, was signed by the current signer, and states the status the snapshot
- *   holds now (so a revocation shows at once; the refresh job re-signs the stored answer, ocsp-presign.ts).
+ *   as RFC 5019 clients encode it — or one SHA-256 CertID (NULL parameters, as `openssl ocsp -sha256`
+ *   sends) when the settings pre-sign SHA-256 too — gets the stored answer for that hash byte for byte,
+ *   no signature, provided it is still within its validity, was signed by the current signer, and
+ *   states the status the snapshot holds now (so a revocation shows at once; the refresh job re-signs the stored answer, ocsp-presign.ts).
  *   A request with a nonce is always signed on demand: the nonce must be echoed.
  * - A store that cannot be reached → `tryLater`; anything unexpected → `internalError`.
  */
@@ -43,7 +44,7 @@ import { revocationOf } from "./actions/ca.js";
 import { perStore, setBounded } from "./memo.js";
 import { authorityOf } from "./authority.js";
 import type { ServiceConfig, ServiceContext } from "./context.js";
-import { delegatedResponder, responderUsable, sha1CertIdDer, signerIdOf, storedStatusMatches } from "./ocsp-responder.js";
+import { certIdDer, delegatedResponder, responderUsable, signerIdOf, storedStatusMatches } from "./ocsp-responder.js";
 
 /** How long a response is valid (nextUpdate − thisUpdate): one hour. */
 export const OCSP_VALIDITY_SEC = 3600;
@@ -242,7 +243,9 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       const cfg = await tx.ocsp.getConfig(ca.id);
       const responder = cfg?.delegated ? await tx.ocsp.getResponder(ca.id) : null;
       const only = certIds.length === 1 ? certIds[0] : undefined;
-      const stored = cfg?.presign && !nonce && only?.hash === "sha1" && only.serialHex && statuses[0]?.status !== "unknown" ? await tx.ocsp.getResponse(ca.id, only.serialHex) : null;
+      // SHA-1 always; SHA-256 while the settings say so (rows left from before are not served).
+      const hash = only && (only.hash === "sha1" || (only.hash === "sha256" && cfg?.presignSha256)) ? only.hash : null;
+      const stored = cfg?.presign && !nonce && hash && only?.serialHex && statuses[0]?.status !== "unknown" ? await tx.ocsp.getResponse(ca.id, only.serialHex, hash) : null;
       return { ca, statuses, responder, stored, state: stateOf(chainState, cfg), chainIds: chain.map((c) => c.id), presign: !!cfg?.presign };
     });
     if (!found) return refuse("unauthorized", caId === undefined ? "no CA held here issued these certificates" : `the CertIDs do not name CA ${caId.slice(0, 64)}`);
@@ -256,7 +259,8 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       at.getTime() < stored.nextUpdate.getTime() &&
       stored.signer === signerIdOf(delegate) &&
       storedStatusMatches(stored, found.statuses[0] as OcspCertStatus) &&
-      sameBytes(only.der, sha1CertIdDer(hashesOf(o.store, found.ca), only.serialHex as string))
+      stored.certIdHash === only.hash &&
+      sameBytes(only.der, certIdDer(hashesOf(o.store, found.ca), stored.certIdHash, only.serialHex as string))
     ) {
       return keep(o.store, cacheKey, mark, found, { der: stored.der, status: "successful", caId: found.ca.id, thisUpdate: stored.thisUpdate, nextUpdate: stored.nextUpdate, presigned: true });
     }

@@ -18,8 +18,16 @@ export interface OcspConfigRecord {
   presign: boolean;
   /** Validity (nextUpdate − thisUpdate) of a pre-signed answer, in hours. */
   responseHours: number;
+  /**
+   * Answers are pre-signed for SHA-256 CertIDs too, not only SHA-1 (`--presign-hashes sha1,sha256`).
+   * Absent: false. Always set on records read from the store.
+   */
+  presignSha256?: boolean;
   updatedAt: Date;
 }
+
+/** The hash of a stored answer's CertID (issuerNameHash, issuerKeyHash). */
+export type OcspCertIdHash = "sha1" | "sha256";
 
 /** A CA's delegated OCSP responder: a certificate the CA issued for id-kp-OCSPSigning, and its key. */
 export interface OcspResponderRecord {
@@ -33,10 +41,12 @@ export interface OcspResponderRecord {
   createdAt: Date;
 }
 
-/** A pre-signed answer about one serial of a CA, and the status it states. */
+/** A pre-signed answer about one serial of a CA for CertIDs of one hash, and the status it states. */
 export interface OcspStoredResponse {
   caId: string;
   serialNumber: string;
+  /** The hash of the CertID the answer names: a serial has one answer per hash. */
+  certIdHash: OcspCertIdHash;
   status: "good" | "revoked";
   /** As the answer states it: whole seconds. */
   revokedAt: Date | null;
@@ -71,12 +81,13 @@ export interface OcspRepo {
    * yet). Returns false, changing nothing, when another writer got there first.
    */
   replaceResponder(r: OcspResponderRecord, expectedSerial: string | null): Promise<boolean>;
-  getResponse(caId: string, serialNumber: string): Promise<OcspStoredResponse | null>;
-  /** Inserts or replaces the answer for (caId, serialNumber). */
+  /** The stored answer for (caId, serialNumber) with a CertID of `hash` (default SHA-1). */
+  getResponse(caId: string, serialNumber: string, hash?: OcspCertIdHash): Promise<OcspStoredResponse | null>;
+  /** Inserts or replaces the answer for (caId, serialNumber, certIdHash). */
   putResponse(r: OcspStoredResponse): Promise<void>;
-  /** Deletes the CA's stored answers for `serials`; returns how many there were. */
-  deleteResponses(caId: string, serials: readonly string[]): Promise<number>;
-  /** Stored answers of a CA with `afterSerial` < serial ≤ `upToSerial` (text order), in serial order. */
+  /** Deletes the CA's stored answers for `serials` — of every hash, or of `hash` only; returns how many there were. */
+  deleteResponses(caId: string, serials: readonly string[], hash?: OcspCertIdHash): Promise<number>;
+  /** Stored answers (every hash) of a CA with `afterSerial` < serial ≤ `upToSerial` (text order), in serial order, SHA-1 before SHA-256. */
   responsesBetween(caId: string, afterSerial: string, upToSerial: string): Promise<OcspStoredResponse[]>;
   /** Serials the CA has used (certificates, deleted ones included, and sub-CAs), `limit` at a time after `afterSerial`, in serial order. */
   issuedPage(caId: string, afterSerial: string, limit: number): Promise<OcspIssuedSerial[]>;

@@ -23,6 +23,7 @@ export function ocspRepo(c: SqlConn, vault: KeyVault): OcspRepo {
     responderDays: num(r.responder_days),
     presign: num(r.presign) === 1,
     responseHours: num(r.response_hours),
+    presignSha256: num(r.presign_sha256) === 1,
     updatedAt: date(r.updated_at),
   });
   const toResponder = (r: Row): OcspResponderRecord => {
@@ -47,6 +48,7 @@ export function ocspRepo(c: SqlConn, vault: KeyVault): OcspRepo {
   const toResponse = (r: Row): OcspStoredResponse => ({
     caId: r.ca_id as string,
     serialNumber: r.serial_number as string,
+    certIdHash: r.cert_id_hash as OcspStoredResponse["certIdHash"],
     status: r.cert_status as OcspStoredResponse["status"],
     revokedAt: dateOrNull(r.revoked_at),
     reason: strOrNull(r.reason),
@@ -55,7 +57,7 @@ export function ocspRepo(c: SqlConn, vault: KeyVault): OcspRepo {
     nextUpdate: date(r.next_update),
     der: bytes(r.der),
   });
-  const RESPONSE_COLUMNS = "ca_id, serial_number, cert_status, revoked_at, reason, signer, this_update, next_update, der";
+  const RESPONSE_COLUMNS = "ca_id, serial_number, cert_id_hash, cert_status, revoked_at, reason, signer, this_update, next_update, der";
 
   return {
     async getConfig(caId) {
@@ -64,10 +66,10 @@ export function ocspRepo(c: SqlConn, vault: KeyVault): OcspRepo {
     },
     async setConfig(x) {
       await c.run(
-        `INSERT INTO ocsp_config (ca_id, delegated, responder_days, presign, response_hours, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO ocsp_config (ca_id, delegated, responder_days, presign, response_hours, updated_at, presign_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (ca_id) DO UPDATE SET delegated = excluded.delegated, responder_days = excluded.responder_days, presign = excluded.presign,
-           response_hours = excluded.response_hours, updated_at = excluded.updated_at`,
-        [x.caId, x.delegated ? 1 : 0, x.responderDays, x.presign ? 1 : 0, x.responseHours, x.updatedAt.getTime()],
+           response_hours = excluded.response_hours, updated_at = excluded.updated_at, presign_sha256 = excluded.presign_sha256`,
+        [x.caId, x.delegated ? 1 : 0, x.responderDays, x.presign ? 1 : 0, x.responseHours, x.updatedAt.getTime(), x.presignSha256 ? 1 : 0],
       );
     },
     async listConfigs() {
@@ -96,25 +98,27 @@ export function ocspRepo(c: SqlConn, vault: KeyVault): OcspRepo {
         )) === 1
       );
     },
-    async getResponse(caId, serialNumber) {
-      const [r] = await c.all(`SELECT ${RESPONSE_COLUMNS} FROM ocsp_responses WHERE ca_id = ? AND serial_number = ?`, [caId, serialNumber]);
+    async getResponse(caId, serialNumber, hash = "sha1") {
+      const [r] = await c.all(`SELECT ${RESPONSE_COLUMNS} FROM ocsp_responses WHERE ca_id = ? AND serial_number = ? AND cert_id_hash = ?`, [caId, serialNumber, hash]);
       return r ? toResponse(r) : null;
     },
     async putResponse(x) {
       await c.run(
-        `INSERT INTO ocsp_responses (${RESPONSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (ca_id, serial_number) DO UPDATE SET cert_status = excluded.cert_status, revoked_at = excluded.revoked_at, reason = excluded.reason,
+        `INSERT INTO ocsp_responses (${RESPONSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (ca_id, serial_number, cert_id_hash) DO UPDATE SET cert_status = excluded.cert_status, revoked_at = excluded.revoked_at, reason = excluded.reason,
            signer = excluded.signer, this_update = excluded.this_update, next_update = excluded.next_update, der = excluded.der`,
-        [x.caId, x.serialNumber, x.status, x.revokedAt?.getTime() ?? null, x.reason, x.signer, x.thisUpdate.getTime(), x.nextUpdate.getTime(), Buffer.from(x.der)],
+        [x.caId, x.serialNumber, x.certIdHash, x.status, x.revokedAt?.getTime() ?? null, x.reason, x.signer, x.thisUpdate.getTime(), x.nextUpdate.getTime(), Buffer.from(x.der)],
       );
     },
-    async deleteResponses(caId, serials) {
+    async deleteResponses(caId, serials, hash) {
       if (!serials.length) return 0;
-      return c.run(`DELETE FROM ocsp_responses WHERE ca_id = ? AND serial_number IN (${serials.map(() => "?").join(", ")})`, [caId, ...serials]);
+      const list = serials.map(() => "?").join(", ");
+      if (hash) return c.run(`DELETE FROM ocsp_responses WHERE ca_id = ? AND cert_id_hash = ? AND serial_number IN (${list})`, [caId, hash, ...serials]);
+      return c.run(`DELETE FROM ocsp_responses WHERE ca_id = ? AND serial_number IN (${list})`, [caId, ...serials]);
     },
     async responsesBetween(caId, afterSerial, upToSerial) {
       return (
-        await c.all(`SELECT ${RESPONSE_COLUMNS} FROM ocsp_responses WHERE ca_id = ? AND serial_number > ? AND serial_number <= ? ORDER BY serial_number`, [
+        await c.all(`SELECT ${RESPONSE_COLUMNS} FROM ocsp_responses WHERE ca_id = ? AND serial_number > ? AND serial_number <= ? ORDER BY serial_number, cert_id_hash`, [
           caId,
           afterSerial,
           upToSerial,

@@ -175,6 +175,107 @@ describe.each([
     }
   });
 
+  it.skipIf(skip)("SHA-256 CertIDs (--presign-hashes sha1,sha256): both answers stored and served; revocation, re-signing; off again deletes them", async () => {
+    let k = 0;
+    const setSha256 = async (on: boolean) => {
+      const cfg = await store.read((tx) => tx.ocsp.getConfig(subId));
+      // A new updatedAt each time, as configure writes (the kept answers depend on it).
+      await store.transaction((tx) => tx.ocsp.setConfig({ ...cfg!, presignSha256: on, updatedAt: new Date(clock.getTime() + ++k * 1000) }));
+    };
+    const rows = () => store.read((tx) => tx.ocsp.responsesBetween(subId, "", "g"));
+    const b = leaves.b?.serial as string;
+    // SHA-1 only: a settled pass stores no SHA-256 answer, and a SHA-256 request is signed on demand.
+    await setSha256(false);
+    await refreshOcsp(store, config, now);
+    const settled = (await refreshOcsp(store, config, now))[0]!;
+    expect(settled).toMatchObject({ signed: 0, hashes: ["sha1"] });
+    expect((await rows()).every((r) => r.certIdHash === "sha1")).toBe(true);
+    expect(await store.read((tx) => tx.ocsp.getResponse(subId, b, "sha256"))).toBeNull();
+    expect((await ask(store, b, { hash: "sha256" })).presigned).toBeUndefined();
+    // sha1,sha256: the pass signs a SHA-256 answer per stored SHA-1 one and keeps the SHA-1 ones.
+    await setSha256(true);
+    const on = (await refreshOcsp(store, config, now))[0]!;
+    expect(on).toMatchObject({ signed: settled.kept, kept: settled.kept, hashes: ["sha1", "sha256"] });
+    const all = await rows();
+    expect(all.filter((r) => r.certIdHash === "sha256").map((r) => r.serialNumber)).toEqual(all.filter((r) => r.certIdHash === "sha1").map((r) => r.serialNumber));
+    const s256 = await store.read((tx) => tx.ocsp.getResponse(subId, b, "sha256"));
+    const s1 = await store.read((tx) => tx.ocsp.getResponse(subId, b));
+    expect(s256).toMatchObject({ certIdHash: "sha256", status: "good" });
+    expect(s1?.certIdHash).toBe("sha1");
+    expect(Buffer.from(s256!.der).equals(Buffer.from(s1!.der))).toBe(false);
+    // The hot path: the stored SHA-256 bytes for a SHA-256 request, the SHA-1 bytes for a SHA-1 one.
+    const a256 = await ask(store, b, { hash: "sha256" });
+    expect(a256.presigned).toBe(true);
+    expect(Buffer.from(a256.der).equals(Buffer.from(s256!.der))).toBe(true);
+    expect(parseOcspResponse(a256.der).basic?.responses[0]).toMatchObject({ hash: "sha256", serialHex: b, status: "good" });
+    const other = await openStore(location, { passphrase: "presign tests" });
+    try {
+      const fresh = await ask(other, b, { hash: "sha256" });
+      expect(fresh.presigned).toBe(true);
+      expect(Buffer.from(fresh.der).equals(Buffer.from(s256!.der))).toBe(true);
+    } finally {
+      await other.close();
+    }
+    const a1 = await ask(store, b);
+    expect(a1.presigned).toBe(true);
+    expect(Buffer.from(a1.der).equals(Buffer.from(s1!.der))).toBe(true);
+    // With a nonce, or two CertIDs: signed on demand as before.
+    expect((await ask(store, b, { hash: "sha256", nonce: true })).presigned).toBeUndefined();
+    expect((await ask(store, b, { hash: "sha256", two: true })).presigned).toBeUndefined();
+    // A revocation: the stored SHA-256 "good" is not served; the next pass re-signs both answers as revoked.
+    await svc("CreateRevokeClientCertificate", { Identifier: leaves.b?.id, Reason: "superseded" });
+    const at = await ask(store, b, { hash: "sha256" });
+    expect(at.presigned).toBeUndefined();
+    expect(parseOcspResponse(at.der).basic?.responses[0]).toMatchObject({ hash: "sha256", status: "revoked", reason: "superseded" });
+    expect((await refreshOcsp(store, config, now))[0]).toMatchObject({ signed: 2 });
+    const r256 = await store.read((tx) => tx.ocsp.getResponse(subId, b, "sha256"));
+    expect(r256).toMatchObject({ status: "revoked", reason: "superseded" });
+    const after = await ask(store, b, { hash: "sha256" });
+    expect(after.presigned).toBe(true);
+    expect(Buffer.from(after.der).equals(Buffer.from(r256!.der))).toBe(true);
+    // Deleting a serial's answers deletes both; the next pass signs both again.
+    expect(await store.transaction((tx) => tx.ocsp.deleteResponses(subId, [b]))).toBe(2);
+    expect(await store.read((tx) => tx.ocsp.getResponse(subId, b, "sha256"))).toBeNull();
+    expect(await store.read((tx) => tx.ocsp.getResponse(subId, b))).toBeNull();
+    expect((await refreshOcsp(store, config, now))[0]).toMatchObject({ signed: 2 });
+    // Off again: the SHA-256 answers are not served from then on, and the next pass deletes them.
+    const count256 = (await rows()).filter((r) => r.certIdHash === "sha256").length;
+    expect(count256).toBe(settled.kept);
+    await setSha256(false);
+    expect((await ask(store, b, { hash: "sha256" })).presigned).toBeUndefined();
+    expect((await refreshOcsp(store, config, now))[0]).toMatchObject({ signed: 0, purged: count256, hashes: ["sha1"] });
+    expect((await rows()).every((r) => r.certIdHash === "sha1")).toBe(true);
+    expect((await ask(store, b)).presigned).toBe(true);
+  });
+
+  it.runIf(kind === "sqlite")("migration 11 keeps a store's stored answers, as SHA-1 ones", async () => {
+    const Database = (await import("better-sqlite3")).default;
+    const { MIGRATIONS } = await import("../../src/store/migrations/index.js");
+    const src = new Database(location, { readonly: true });
+    const caRow = src.prepare("SELECT * FROM cas WHERE id = ?").get(subId) as Record<string, unknown>;
+    src.close();
+    const file = tmp.path("v10.db");
+    const db = new Database(file);
+    // The fixture's CA row without its tenant and parent (the migration checks only its own table's keys).
+    db.pragma("foreign_keys = OFF");
+    for (const m of MIGRATIONS.sqlite.filter((m) => m.version <= 10)) db.exec(m.sql);
+    db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+    for (const m of MIGRATIONS.sqlite.filter((m) => m.version <= 10)) db.prepare("INSERT INTO schema_migrations VALUES (?, ?, 0)").run(m.version, m.name);
+    const cols = Object.keys(caRow);
+    db.prepare(`INSERT INTO cas (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`).run(...cols.map((c) => caRow[c]));
+    db.prepare("INSERT INTO ocsp_config VALUES (?, 0, 7, 1, 24, 1)").run(subId);
+    db.prepare("INSERT INTO ocsp_responses VALUES (?, '0a', 'good', NULL, NULL, 'ca', 1, 2, X'3003')").run(subId);
+    db.close();
+    const up = await openStore(file, { passphrase: "migration 11" });
+    try {
+      expect(await up.read((tx) => tx.ocsp.getResponse(subId, "0a"))).toMatchObject({ certIdHash: "sha1", status: "good", signer: "ca", der: new Uint8Array([0x30, 0x03]) });
+      expect(await up.read((tx) => tx.ocsp.getResponse(subId, "0a", "sha256"))).toBeNull();
+      expect(await up.read((tx) => tx.ocsp.getConfig(subId))).toMatchObject({ presign: true, presignSha256: false });
+    } finally {
+      await up.close();
+    }
+  });
+
   it.skipIf(skip)("the responder certificate: the CA's family, within the CA, never past it; rotation needs a longer-lasting successor", async () => {
     const ca = await store.read((tx) => tx.cas.getPublic(subId));
     const { loadCa } = await import("../../src/ca/index.js");

@@ -15,6 +15,7 @@ import { sql as pg0007 } from "./postgres/0007-orders.js";
 import { sql as pg0008 } from "./postgres/0008-throttle.js";
 import { sql as pg0009 } from "./postgres/0009-ocsp.js";
 import { sql as pg0010 } from "./postgres/0010-crl-shards.js";
+import { sql as pg0011 } from "./postgres/0011-ocsp-sha256.js";
 import { sql as sqlite0001 } from "./sqlite/0001-init.js";
 import { sql as sqlite0002 } from "./sqlite/0002-indexes.js";
 import { sql as sqlite0003 } from "./sqlite/0003-partial-revoked-indexes.js";
@@ -25,6 +26,7 @@ import { sql as sqlite0007 } from "./sqlite/0007-orders.js";
 import { sql as sqlite0008 } from "./sqlite/0008-throttle.js";
 import { sql as sqlite0009 } from "./sqlite/0009-ocsp.js";
 import { sql as sqlite0010 } from "./sqlite/0010-crl-shards.js";
+import { sql as sqlite0011 } from "./sqlite/0011-ocsp-sha256.js";
 
 /** The SQL dialects the store speaks. */
 export type Dialect = "sqlite" | "postgres";
@@ -49,6 +51,7 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 8, name: "throttle", sql: sqlite0008 },
     { version: 9, name: "ocsp", sql: sqlite0009 },
     { version: 10, name: "crl-shards", sql: sqlite0010 },
+    { version: 11, name: "ocsp-sha256", sql: sqlite0011 },
   ],
   postgres: [
     { version: 1, name: "init", sql: pg0001 },
@@ -61,6 +64,7 @@ export const MIGRATIONS: Readonly<Record<Dialect, readonly Migration[]>> = {
     { version: 8, name: "throttle", sql: pg0008 },
     { version: 9, name: "ocsp", sql: pg0009 },
     { version: 10, name: "crl-shards", sql: pg0010 },
+    { version: 11, name: "ocsp-sha256", sql: pg0011 },
   ],
 };
 

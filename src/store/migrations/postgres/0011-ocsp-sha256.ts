@@ -1,0 +1,17 @@
+/**
+ * Migration 11, postgres: pre-signed OCSP answers for SHA-256 CertIDs (docs/ocsp.md, "Pre-signed responses").
+ * - ocsp_config.presign_sha256: the CA's answers are pre-signed for SHA-256 CertIDs as well as SHA-1
+ *   (`caskit ocsp configure --presign-hashes sha1,sha256`); 0, the default, is the behaviour before.
+ * - ocsp_responses.cert_id_hash ('sha1' | 'sha256', existing rows 'sha1') joins the key: one row per
+ *   (CA, serial, hash). Decision — a key column, not a second answer column: each answer is its own
+ *   signed object with its own status, signer and validity, so the refresh pass's rules (re-sign when
+ *   revoked, stale or signed by another signer) apply to each row unchanged, turning SHA-256 on or off
+ *   touches no SHA-1 answer, and the row keeps one shape.
+ * Same meaning as sqlite/0011-ocsp-sha256.ts.
+ */
+export const sql = `
+ALTER TABLE ocsp_config ADD COLUMN presign_sha256 INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ocsp_responses ADD COLUMN cert_id_hash TEXT NOT NULL DEFAULT 'sha1' CHECK (cert_id_hash IN ('sha1','sha256'));
+ALTER TABLE ocsp_responses DROP CONSTRAINT ocsp_responses_pkey;
+ALTER TABLE ocsp_responses ADD PRIMARY KEY (ca_id, serial_number, cert_id_hash);
+`;
