@@ -3,12 +3,15 @@
  * describes the layout, usage errors, the files match index.json, a second export keeps the stored
  * answers (signs nothing, same bytes) until something changes, and a revocation made meanwhile is
  * re-signed by the next export; files of the exported CA it no longer holds are removed.
+ * `--presign-hashes`: a bad list is refused with a stable code and stores nothing; with sha1,sha256 the
+ * export also writes the SHA-256 request's file (and removes it once the setting is back to sha1).
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseOcspResponse } from "../../src/revoke/index.js";
+import { openStore } from "../../src/store/open.js";
 import { assertBuilt, caskit, caskitOk } from "../helpers/cli.js";
 import { tempDir } from "../helpers/openssl.js";
 
@@ -78,5 +81,49 @@ describe("caskit ocsp export", () => {
     expect(revoked).toHaveLength(1);
     expect(revoked[0]).toMatchObject({ reason: "cessationOfOperation" });
     expect(parseOcspResponse(readFileSync(join(out, revoked[0].path))).basic?.responses[0]).toMatchObject({ status: "revoked", reason: "cessationOfOperation" });
+  });
+
+  it("--presign-hashes: anything but sha1 or sha1,sha256 is refused and stores nothing; sha1,sha256 adds the SHA-256 files to the export", async () => {
+    const settings = async () => {
+      const store = await openStore(env.CASKIT_DATA, { passphrase: env.CASKIT_MASTER_PASSPHRASE, create: false });
+      try {
+        return await store.read(async (tx) => ({ cfg: await tx.ocsp.getConfig(sub), audits: (await tx.audit.list(1000)).filter((l) => l.action === "ConfigureOcsp").length }));
+      } finally {
+        await store.close();
+      }
+    };
+    const before = await settings();
+    for (const bad of ["md5", "sha256", "sha1,md5", "sha1,sha1", ""]) {
+      const r = caskit(["--json", "ocsp", "configure", "--ca", sub, "--presign", "--presign-hashes", bad], env);
+      expect(r.status).toBe(2);
+      expect(JSON.parse(r.stderr).error.code).toBe("InvalidPresignHashes");
+    }
+    expect(await settings()).toEqual(before);
+    const help = caskit(["ocsp", "configure", "--help"], env).stdout;
+    expect(help).toMatch(/--presign-hashes <list>[\s\S]*sha1,sha256/);
+
+    const on = cli(["--json", "ocsp", "configure", "--ca", sub, "--presign", "--presign-hashes", "sha256,sha1"]).json();
+    expect(on).toMatchObject({ Presign: true, PresignHashes: ["sha1", "sha256"] });
+    expect((await settings()).cfg).toMatchObject({ presign: true, presignSha256: true });
+    expect(cli(["--json", "ocsp", "refresh", "--ca", sub]).json()).toEqual([expect.objectContaining({ Presigned: true, PresignHashes: ["sha1", "sha256"] })]);
+    const out = tmp.path("out256");
+    const exp = cli(["--json", "ocsp", "export", "--out", out, "--ca", sub]).json();
+    expect(exp).toMatchObject({ Responses: 2 });
+    const index = JSON.parse(readFileSync(join(out, "index.json"), "utf8"));
+    expect(readdirSync(join(out, "ocsp", sub))).toHaveLength(4);
+    for (const e of index.responses) {
+      expect(e.pathSha256).toMatch(new RegExp(`^ocsp/${sub}/`));
+      expect(e.pathSha256).not.toBe(e.path);
+      const bytes = readFileSync(join(out, e.pathSha256));
+      expect(createHash("sha256").update(bytes).digest("hex")).toBe(e.sha256OfPathSha256);
+      expect(parseOcspResponse(bytes).basic?.responses[0]).toMatchObject({ serialHex: e.serial, hash: "sha256", status: e.status });
+      expect(parseOcspResponse(readFileSync(join(out, e.path))).basic?.responses[0]).toMatchObject({ serialHex: e.serial, hash: "sha1" });
+    }
+    // Back to sha1: the SHA-256 files are removed by the next export, and index.json names none.
+    expect(cli(["--json", "ocsp", "configure", "--ca", sub, "--presign-hashes", "sha1"]).json()).toMatchObject({ PresignHashes: ["sha1"] });
+    const off = cli(["--json", "ocsp", "export", "--out", out, "--ca", sub]).json();
+    expect(off).toMatchObject({ Responses: 2, Removed: 2 });
+    expect(readdirSync(join(out, "ocsp", sub))).toHaveLength(2);
+    expect(JSON.parse(readFileSync(join(out, "index.json"), "utf8")).responses.some((e: { pathSha256?: string }) => e.pathSha256)).toBe(false);
   });
 });

@@ -11,6 +11,9 @@
  *   a second apart — ECDSA signatures are randomized, so a fresh signature would differ — and equal to
  *   the row in the store); with a nonce, a fresh answer. A revocation shows at once and the stored
  *   answer is re-signed within the refresh interval.
+ * - SHA-256 CertIDs (P-256, `--presign-hashes sha1,sha256`): `openssl ocsp -sha256 -no_nonce` gets the
+ *   stored SHA-256 answer (verified; identical a second apart; equal to the store's row); the export
+ *   writes the SHA-256 request's file too.
  * - `caskit ocsp export` files served by a plain node static server answer `openssl ocsp -url`.
  * - Sub-CAs made with --ocsp-base-url carry the root's OCSP URL in AIA.
  */
@@ -97,7 +100,7 @@ describe.each([
     }
     // RSA: delegated, signed on demand. P-256 and SM2: delegated and pre-signed. Each a separate process.
     cli(["ocsp", "configure", "--ca", pki.RSA_2048.sub, "--signer", "delegated"]);
-    cli(["ocsp", "configure", "--ca", pki.ECC_256.sub, "--signer", "delegated", "--presign", "--responder-days", "3", "--response-hours", "12"]);
+    cli(["ocsp", "configure", "--ca", pki.ECC_256.sub, "--signer", "delegated", "--presign", "--presign-hashes", "sha1,sha256", "--responder-days", "3", "--response-hours", "12"]);
     cli(["ocsp", "configure", "--ca", pki.SM2_256.sub, "--signer", "delegated", "--presign"]);
     srv = await startServe(env, ["--workers", "1", "--crl-interval", "0", "--dcv-interval", "0", "--ocsp-interval", "2"]);
   }, 240_000);
@@ -292,6 +295,35 @@ describe.each([
     });
   });
 
+  describe.skipIf(skip)("pre-signed SHA-256 CertIDs (P-256 sub-CA, --presign-hashes sha1,sha256)", () => {
+    const p = () => pki.ECC_256;
+    /** `openssl ocsp -sha256 -no_nonce` against serve (the digest option must precede -cert); the answer's text and bytes. */
+    const ask256 = (cert: string) => {
+      const resp = tmp.path(`resp256-${Math.random().toString(16).slice(2)}.der`);
+      const r = openssl(["ocsp", "-issuer", p().subPem, "-CAfile", p().chainPem, "-url", url(`/ocsp/${p().sub}`), "-sha256", "-no_nonce", "-cert", cert, "-respout", resp, "-resp_text"]);
+      return { text: r.stdout + r.stderr, der: readFileSync(resp) };
+    };
+
+    it("good and revoked, verified by OpenSSL; the stored SHA-256 bytes, identical a second apart", async () => {
+      for (const [cert, word] of [[p().good, "good"], [p().revoked, "revoked"]] as const) {
+        const a = ask256(cert);
+        expect(a.text).toMatch(/Response verify OK/);
+        expect(a.text).toContain(`${cert}: ${word}`);
+        expect(a.text).toMatch(/Hash Algorithm: sha256/);
+        if (word === "revoked") expect(a.text).toMatch(/Reason: keyCompromise/);
+        await new Promise((r) => setTimeout(r, 1100));
+        const b = ask256(cert);
+        expect(b.text).toMatch(/Response verify OK/);
+        // ECDSA signatures are randomized: equal bytes a second apart were signed once, ahead of time.
+        expect(a.der.equals(b.der)).toBe(true);
+        const stored = await withStore((s) => s.read((tx) => tx.ocsp.getResponse(p().sub, serialOf(cert), "sha256")));
+        expect(stored?.status).toBe(word);
+        expect(a.der.equals(Buffer.from(stored?.der as Uint8Array))).toBe(true);
+        expect(parseOcspResponse(a.der).basic?.responses[0]).toMatchObject({ hash: "sha256", serialHex: serialOf(cert) });
+      }
+    });
+  });
+
   describe.skipIf(skip)("caskit ocsp export, served by a plain static server", () => {
     let web: Server;
     let webPort = 0;
@@ -348,6 +380,24 @@ describe.each([
         expect(text).toMatch(/Response verify OK/);
         expect(text).toContain(`${cert}: ${word}`);
         if (word === "revoked") expect(text).toMatch(/Reason: keyCompromise/);
+      }
+    });
+
+    it("a CA pre-signing SHA-256 gets the SHA-256 request's file too (pathSha256); openssl ocsp -sha256 against the static server verifies", async () => {
+      const index = JSON.parse(readFileSync(join(out(), "index.json"), "utf8"));
+      const p = pki.ECC_256;
+      const good = index.responses.find((e: { ca: string; serial: string }) => e.ca === p.sub && e.serial === serialOf(p.good));
+      const reqPath = tmp.path("export-req256.der");
+      opensslOrThrow(["ocsp", "-issuer", p.subPem, "-sha256", "-cert", p.good, "-no_nonce", "-reqout", reqPath]);
+      expect(good.pathSha256).toBe(`ocsp/${p.sub}/${encodeURIComponent(readFileSync(reqPath).toString("base64"))}`);
+      expect(parseOcspResponse(readFileSync(join(out(), good.pathSha256))).basic?.responses[0]).toMatchObject({ hash: "sha256", status: "good" });
+      // A CA pre-signing SHA-1 only: no SHA-256 file.
+      expect(index.responses.filter((e: { ca: string }) => e.ca === pki.RSA_2048.sub).some((e: { pathSha256?: string }) => e.pathSha256)).toBe(false);
+      for (const [cert, word] of [[p.good, "good"], [p.revoked, "revoked"]] as const) {
+        const r = await run("openssl", ["ocsp", "-issuer", p.subPem, "-CAfile", p.chainPem, "-url", `http://127.0.0.1:${webPort}/ocsp/${p.sub}`, "-sha256", "-no_nonce", "-cert", cert, "-resp_text"]);
+        const text = r.stdout + r.stderr;
+        expect(text).toMatch(/Response verify OK/);
+        expect(text).toContain(`${cert}: ${word}`);
       }
     });
 

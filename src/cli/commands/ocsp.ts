@@ -12,8 +12,8 @@
  * Prints good / revoked (time, reason) / unknown; exit 0 for any of them, 1 for an error response.
  *
  * `caskit ocsp configure --ca ID [--signer delegated|direct] [--responder-days N] [--presign|--no-presign]
- * [--response-hours N]`: the CA's OCSP settings (docs/ocsp.md), applied at once (responder made,
- * answers pre-signed). `caskit ocsp refresh [--ca ID]`: one refresh pass, as serve runs it.
+ * [--response-hours N] [--presign-hashes sha1|sha1,sha256]`: the CA's OCSP settings (docs/ocsp.md),
+ * applied at once (responder made, answers pre-signed — for SHA-256 CertIDs too with sha1,sha256). `caskit ocsp refresh [--ca ID]`: one refresh pass, as serve runs it.
  * `caskit ocsp export --out DIR [--ca ID]`: pre-signed answers as files for a plain web server or CDN.
  */
 import { randomBytes } from "node:crypto";
@@ -180,6 +180,21 @@ function delegatedSigner(info: OcspResponseInfo, issuer: { subjectDer: Uint8Arra
 
 const SIGNERS = ["delegated", "direct"] as const;
 
+/**
+ * `--presign-hashes`: `sha1` or `sha1,sha256` (any order) → whether SHA-256 CertIDs are pre-signed too.
+ * SHA-1 is always pre-signed (RFC 5019 clients send it); anything else is a usage error.
+ */
+function parsePresignHashes(v: string): boolean {
+  const names = v.split(",").map((x) => x.trim().toLowerCase());
+  const set = new Set(names);
+  if (set.size !== names.length || !set.has("sha1") || [...set].some((n) => n !== "sha1" && n !== "sha256")) {
+    throw new CliError("InvalidPresignHashes", `--presign-hashes must be sha1 or sha1,sha256 (got ${JSON.stringify(v.slice(0, 40))})`, EXIT.usage);
+  }
+  return set.has("sha256");
+}
+
+const hashList = (sha256: boolean | undefined): string[] => (sha256 ? ["sha1", "sha256"] : ["sha1"]);
+
 /** `ocsp configure`, `ocsp refresh`, `ocsp export`. */
 function registerAdmin(ocsp: Command): void {
   ocsp
@@ -193,9 +208,14 @@ function registerAdmin(ocsp: Command): void {
     .option("--presign", "sign answers for the CA's certificates ahead of time; requests without a nonce are answered from the store")
     .option("--no-presign", "sign every answer on demand (the default)")
     .option("--response-hours <n>", `validity (nextUpdate) of a pre-signed answer, hours (re-signed when a third is left; default ${DEFAULT_PRESIGNED_HOURS})`, positiveInt)
+    .option(
+      "--presign-hashes <list>",
+      "CertID hashes answers are pre-signed for: sha1 (RFC 5019 clients; the default) or sha1,sha256 (also SHA-256 CertIDs, as `openssl ocsp -sha256` sends); other requests are signed on demand",
+    )
     .action((_o, cmd: Command) =>
       withSession(cmd, async (s, out, o) => {
         if (!o.ca) throw new CliError("MissingCa", "give --ca ID", EXIT.usage);
+        const sha256 = o.presignHashes === undefined ? undefined : parsePresignHashes(String(o.presignHashes));
         const at = s.ctx.now();
         const current = await s.store.read(async (tx) => {
           const ca = await tx.cas.get(s.ctx.tenantId, o.ca);
@@ -208,6 +228,7 @@ function registerAdmin(ocsp: Command): void {
           responderDays: o.responderDays ?? current.responderDays,
           presign: o.presign === undefined ? current.presign : !!o.presign,
           responseHours: o.responseHours ?? current.responseHours,
+          presignSha256: sha256 ?? !!current.presignSha256,
           updatedAt: at,
         };
         if (next.responderDays > 366) throw new CliError("InvalidResponderDays", "--responder-days is at most 366", EXIT.usage);
@@ -217,7 +238,7 @@ function registerAdmin(ocsp: Command): void {
         }
         await s.store.transaction(async (tx) => {
           await tx.ocsp.setConfig(next);
-          await tx.audit.append({ at, actor: "cli", tenantId: s.ctx.tenantId, action: "ConfigureOcsp", target: next.caId, outcome: "ok", detail: `${next.delegated ? "delegated" : "direct"}${next.presign ? ", presign" : ""}` });
+          await tx.audit.append({ at, actor: "cli", tenantId: s.ctx.tenantId, action: "ConfigureOcsp", target: next.caId, outcome: "ok", detail: `${next.delegated ? "delegated" : "direct"}${next.presign ? ", presign" : ""} ${hashList(next.presignSha256).join(",")}` });
         });
         const [r] = await refreshOcsp(s.store, s.ctx.config, s.ctx.now, { caIds: [next.caId] });
         const responder = next.delegated ? await s.store.read((tx) => tx.ocsp.getResponder(next.caId)) : null;
@@ -226,6 +247,7 @@ function registerAdmin(ocsp: Command): void {
           Signer: next.delegated ? "delegated" : "direct",
           ResponderDays: next.responderDays,
           Presign: next.presign,
+          PresignHashes: hashList(next.presignSha256),
           ResponseHours: next.responseHours,
           Signed: r?.signed ?? 0,
           ...(responder
@@ -234,7 +256,7 @@ function registerAdmin(ocsp: Command): void {
         };
         out.result(data, () =>
           [
-            `${data.Ca}: ${data.Signer}${data.Presign ? `, pre-signed (${data.ResponseHours} h answers; ${data.Signed} signed now)` : ", signed on demand"}`,
+            `${data.Ca}: ${data.Signer}${data.Presign ? `, pre-signed for ${data.PresignHashes.join(" and ")} CertIDs (${data.ResponseHours} h answers; ${data.Signed} signed now)` : ", signed on demand"}`,
             ...(responder ? [`  responder ${responder.serialNumber} valid ${responder.notBefore.toISOString()} – ${responder.notAfter.toISOString()} (${data.ResponderDays}-day certificates)`] : []),
           ].join("\n"),
         );
@@ -249,8 +271,22 @@ function registerAdmin(ocsp: Command): void {
       withSession(cmd, async (s, out, o) => {
         if (o.ca && !(await s.store.read((tx) => tx.cas.get(s.ctx.tenantId, o.ca)))) throw notFound("CACertificate", o.ca);
         const done = await refreshOcsp(s.store, s.ctx.config, s.ctx.now, o.ca ? { caIds: [o.ca] } : {});
-        const rows = done.map((r) => ({ Ca: r.caId, Signer: r.delegated ? "delegated" : "direct", Responder: r.responder?.serialNumber ?? null, Presigned: r.presigned, Signed: r.signed, Kept: r.kept, Purged: r.purged }));
-        out.result(rows, () => rows.map((r) => `${r.Ca}  ${r.Signer}${r.Responder ? ` (responder ${r.Responder})` : ""}  signed ${r.Signed}, kept ${r.Kept}, purged ${r.Purged}`).join("\n") || "no CA has OCSP settings");
+        const rows = done.map((r) => ({
+          Ca: r.caId,
+          Signer: r.delegated ? "delegated" : "direct",
+          Responder: r.responder?.serialNumber ?? null,
+          Presigned: r.presigned,
+          PresignHashes: r.hashes,
+          Signed: r.signed,
+          Kept: r.kept,
+          Purged: r.purged,
+        }));
+        out.result(
+          rows,
+          () =>
+            rows.map((r) => `${r.Ca}  ${r.Signer}${r.Responder ? ` (responder ${r.Responder})` : ""}${r.Presigned ? ` ${r.PresignHashes.join(",")}` : ""}  signed ${r.Signed}, kept ${r.Kept}, purged ${r.Purged}`).join("\n") ||
+            "no CA has OCSP settings",
+        );
       }),
     );
 
@@ -265,15 +301,18 @@ function registerAdmin(ocsp: Command): void {
 Answers are (re-)signed first where missing, stale (less than a third of their validity left), revoked
 since, or signed by another signer — by the CA's own settings (caskit ocsp configure), pre-signing on.
 One answer per serial the CA has used and that has not expired (certificates, deleted ones included,
-and sub-CAs), with a SHA-1 CertID and no nonce (RFC 5019). Serials never issued have no file: the
+and sub-CAs), with a SHA-1 CertID and no nonce (RFC 5019) — and a second one for the SHA-256 CertID
+when the CA pre-signs SHA-256 too (configure --presign-hashes sha1,sha256). Serials never issued have no file: the
 web server answers 404, not "unknown". Run it again (cron) well within --response-hours: a revocation
 reaches the files at the next export, and the files of certificates expired since are removed (the
 exported CAs' files only).
 
 Layout:
-  DIR/ocsp/<ca>/<encodeURIComponent(base64(OCSPRequest DER))>   GET <ocsp-base-url>/ocsp/<ca>/… (RFC 6960 A.1)
-  DIR/serial/<ca>/<serial>.der                                   the same answer by serial (stapling)
-  DIR/index.json                                                 every answer: ca, serial, status, times, signer, path, sha256
+  DIR/ocsp/<ca>/<encodeURIComponent(base64(OCSPRequest DER))>   GET <ocsp-base-url>/ocsp/<ca>/… (RFC 6960 A.1), SHA-1 CertID;
+                                                                 also the SHA-256 CertID's request when the CA pre-signs it
+  DIR/serial/<ca>/<serial>.der                                   the SHA-1 answer by serial (stapling)
+  DIR/index.json                                                 every serial: ca, serial, status, times, signer, path, sha256
+                                                                 (and pathSha256, sha256OfPathSha256 for SHA-256)
 Serve DIR with a server that maps the raw (not percent-decoded) request path to the file name, with
 Content-Type: application/ocsp-response.`,
     )
