@@ -46,6 +46,13 @@ const HOST_ID = "cas.aliyuncs.com";
 const FASTIFY_KEEP_ALIVE_MS = 72_000;
 const REQUEST_TIMEOUT_MS = 300_000;
 const BODY_LIMIT = 1024 * 1024;
+/**
+ * A body refused by its Content-Length alone is read and discarded up to this size instead of the
+ * connection being closed with it unread: closing with unread data makes the kernel send a reset, which
+ * can take the 413 with it for a client still sending (RFC 9112 §9.6). Larger ones are closed on, and
+ * so is a client that asked to close (Connection: close).
+ */
+const DISCARD_LIMIT = 16 * 1024 * 1024;
 
 /** What the one log line of a request says, filled in as the request is handled. */
 interface LogFacts {
@@ -96,7 +103,21 @@ function sendError(req: FastifyRequest, reply: FastifyReply, e: unknown, format:
   if (se.status >= 500) (f as LogFacts & { err?: string }).err = ((se.cause as Error | undefined)?.message ?? se.message).slice(0, 300);
   const out = errorBody(format, String(req.id), se);
   if (se.code === "UnsupportedHTTPMethod" && !reply.hasHeader("allow")) reply.header("allow", "GET, POST");
+  if (se.code === "RequestBodyTooLarge" && discardsUnreadBody(req)) reply.removeHeader("connection");
   return reply.code(se.status).type(out.contentType).send(out.payload);
+}
+
+/**
+ * Whether a 413 may keep the connection: fastify refused the body from its Content-Length before
+ * reading any of it (it then asks to close), so Node's server discards the announced bytes once the
+ * answer is sent and the connection stays in step. A chunked body, or one refused after part of it was
+ * read, is closed on.
+ */
+function discardsUnreadBody(req: FastifyRequest): boolean {
+  const declared = req.headers["content-length"];
+  if (req.headers["transfer-encoding"] !== undefined || typeof declared !== "string" || !/^\d{1,10}$/.test(declared)) return false;
+  const length = Number(declared);
+  return length > BODY_LIMIT && length <= DISCARD_LIMIT;
 }
 
 /** fastify's own refusals (its FST_ERR_* codes and statuses) → the protocol error table. */

@@ -5,6 +5,7 @@
  * throttling per tenant (issue 9 #11), one log line per request (issue 9 #22), and the public routes
  * served from the read snapshot while another process holds the write lock (issue 14 #8).
  */
+import { Agent, request } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -149,6 +150,62 @@ describe("every answer carries the CAS error shape", () => {
     expect(xml.status).toBe(413);
     expect(xml.headers["content-type"]).toContain("text/xml");
     expect(new XMLParser().parse(xml.text).Error).toMatchObject({ Code: "RequestBodyTooLarge", HostId: "cas.aliyuncs.com", RequestId: expect.any(String), Recommend: expect.any(String) });
+  });
+
+  it("413 for an announced body of up to 16 MiB keeps the connection: the body is discarded, the next request on it is answered", async () => {
+    // One socket: a 2 MiB body announced and sent whole, then a second request behind it.
+    const answers = await new Promise<Array<{ status: number; headers: Record<string, string>; body: string }>>((resolve, reject) => {
+      const s = connect(server.port, "127.0.0.1", () => {
+        s.write("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 2097152\r\n\r\n");
+        s.write(Buffer.alloc(2 * 1024 * 1024, 0x61));
+        s.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      });
+      let raw = Buffer.alloc(0);
+      const out: Array<{ status: number; headers: Record<string, string>; body: string }> = [];
+      s.on("data", (d: Buffer) => {
+        raw = Buffer.concat([raw, d]);
+        for (let head = parseHttpHead(raw); head; head = parseHttpHead(raw)) {
+          const end = head.bodyStart + Number(head.headers["content-length"]);
+          if (raw.length < end) return;
+          out.push({ status: head.status, headers: head.headers, body: raw.subarray(head.bodyStart, end).toString("utf8") });
+          raw = raw.subarray(end);
+          if (out.length === 2) {
+            s.destroy();
+            resolve(out);
+          }
+        }
+      });
+      s.on("error", reject);
+      s.on("close", () => reject(new Error(`closed after ${out.length} answers`)));
+    });
+    expect(answers.map((a) => a.status)).toEqual([413, 200]);
+    expect(answers[0]?.headers.connection).toBeUndefined();
+    expect(JSON.parse(answers[0]?.body ?? "").Code).toBe("RequestBodyTooLarge");
+    expect(JSON.parse(answers[1]?.body ?? "")).toEqual({ status: "ok" });
+
+    // Node's own client (keep-alive, as the SDKs use it) sending a whole 8 MiB body gets the 413, not a
+    // reset (EPIPE) — every time. (A client that sends Connection: close is closed on, as it asked.)
+    const body = Buffer.alloc(8 * 1024 * 1024, 0x61);
+    const agent = new Agent({ keepAlive: true });
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        new Promise<string>((resolve) => {
+          const req = request({ host: "127.0.0.1", port: server.port, method: "POST", path: "/", agent, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": body.length } }, (res) => {
+            res.resume();
+            res.on("end", () => resolve(String(res.statusCode)));
+          });
+          req.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+          req.end(body);
+        }),
+      ),
+    );
+    agent.destroy();
+    expect(outcomes).toEqual(Array(6).fill("413"));
+
+    // Beyond 16 MiB the answer is sent and the connection closed on the unread rest.
+    const huge = await oversized(server.port, "/", 32 * 1024 * 1024);
+    expectCasError(huge, 413, "RequestBodyTooLarge");
+    expect(huge.headers.connection).toBe("close");
   });
 
   it("431: headers too large; 400: not HTTP at all", async () => {
