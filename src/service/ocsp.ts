@@ -189,10 +189,11 @@ function stateOf(chain: ReadonlyArray<{ id: string; status: string; revocationSe
   return `${byId.map((c) => `${c.id}:${c.status}:${c.revocationSeq}`).join(",")}|${cfg?.updatedAt.getTime() ?? 0}`;
 }
 
-function keep(store: Store, key: string | undefined, mark: number | null, found: { statuses: OcspCertStatus[]; state: string; chainIds: string[]; presign: boolean }, answer: OcspAnswer): OcspAnswer {
+function keep(store: Store, key: string | undefined, mark: number | null, found: { statuses: OcspCertStatus[]; state: string; chainIds: string[] }, presignable: boolean, answer: OcspAnswer): OcspAnswer {
   if (key === undefined || found.statuses.some((s) => s.status === "unknown")) return answer;
-  // A CA that pre-signs signs on demand only until its refresh pass stores the answer: keep that one.
-  if (found.presign && !answer.presigned) return answer;
+  // A request the refresh pass pre-signs for is signed on demand only until the pass stores its answer:
+  // keep that one. Any other (a hash or CertID encoding not pre-signed, several CertIDs) is kept as signed.
+  if (presignable && !answer.presigned) return answer;
   setBounded(answersOf(store), key, { answer, state: found.state, chainIds: found.chainIds, mark }, ANSWERS_MAX);
   return answer;
 }
@@ -246,23 +247,26 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       // SHA-1 always; SHA-256 while the settings say so (rows left from before are not served).
       const hash = only && (only.hash === "sha1" || (only.hash === "sha256" && cfg?.presignSha256)) ? only.hash : null;
       const stored = cfg?.presign && !nonce && hash && only?.serialHex && statuses[0]?.status !== "unknown" ? await tx.ocsp.getResponse(ca.id, only.serialHex, hash) : null;
-      return { ca, statuses, responder, stored, state: stateOf(chainState, cfg), chainIds: chain.map((c) => c.id), presign: !!cfg?.presign };
+      return { ca, statuses, responder, stored, hash: cfg?.presign && only?.serialHex ? hash : null, state: stateOf(chainState, cfg), chainIds: chain.map((c) => c.id) };
     });
     if (!found) return refuse("unauthorized", caId === undefined ? "no CA held here issued these certificates" : `the CertIDs do not name CA ${caId.slice(0, 64)}`);
     const at = o.now();
     const delegate = responderUsable(found.responder, at) ? found.responder : null;
     const stored = found.stored;
     const only = certIds[0] as OcspCertId;
+    // Whether the refresh pass pre-signs an answer for exactly this request: a hash it signs for, and the
+    // CertID encoded as that answer carries it (NULL parameters).
+    const presignable = found.hash !== null && sameBytes(only.der, certIdDer(hashesOf(o.store, found.ca), found.hash, only.serialHex as string));
     if (
+      presignable &&
       stored &&
       stored.thisUpdate.getTime() <= at.getTime() &&
       at.getTime() < stored.nextUpdate.getTime() &&
       stored.signer === signerIdOf(delegate) &&
       storedStatusMatches(stored, found.statuses[0] as OcspCertStatus) &&
-      stored.certIdHash === only.hash &&
-      sameBytes(only.der, certIdDer(hashesOf(o.store, found.ca), stored.certIdHash, only.serialHex as string))
+      stored.certIdHash === only.hash
     ) {
-      return keep(o.store, cacheKey, mark, found, { der: stored.der, status: "successful", caId: found.ca.id, thisUpdate: stored.thisUpdate, nextUpdate: stored.nextUpdate, presigned: true });
+      return keep(o.store, cacheKey, mark, found, presignable, { der: stored.der, status: "successful", caId: found.ca.id, thisUpdate: stored.thisUpdate, nextUpdate: stored.nextUpdate, presigned: true });
     }
     const ctx: ServiceContext = { store: o.store, tenantId: found.ca.tenantId, actor: "ocsp", now: o.now, config: o.config };
     const thisUpdate = new Date(Math.floor(at.getTime() / 1000) * 1000);
@@ -273,7 +277,7 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       nonce,
       responses: certIds.map((certId, i) => ({ certId, cert: found.statuses[i] as OcspCertStatus, thisUpdate, nextUpdate })),
     });
-    return keep(o.store, cacheKey, mark, found, { der, status: "successful", caId: found.ca.id, thisUpdate, nextUpdate });
+    return keep(o.store, cacheKey, mark, found, presignable, { der, status: "successful", caId: found.ca.id, thisUpdate, nextUpdate });
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 300) : String(e).slice(0, 300);
     if (e instanceof StoreError && e.code === "unavailable") return refuse("tryLater", reason);

@@ -127,6 +127,10 @@ describe.each([
       const r = await ask(store, leaves.a?.serial as string, o);
       expect(r.status).toBe("successful");
       expect(r.presigned).toBeUndefined();
+      // No pass will store these: one signed on demand is kept and served again (ECDSA: a new signature
+      // would differ); a nonce is always signed anew.
+      const again = await ask(store, leaves.a?.serial as string, o);
+      expect(Buffer.from(again.der).equals(Buffer.from(r.der))).toBe(!o.nonce);
     }
     // A revocation: answered at once (signed on demand), re-signed by the next pass, then served stored.
     await svc("CreateRevokeClientCertificate", { Identifier: leaves.a?.id, Reason: "keyCompromise" });
