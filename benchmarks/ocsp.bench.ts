@@ -23,6 +23,8 @@
  *   - Node's HTTP floor (benchmarks/node-floor.server.mjs): Node's HTTP server reading each request and
  *     answering caskit's answer bytes, nothing else — what any responder on Node pays before its own work;
  *     keep-alive and `Connection: close`. Its row against cfssl is the platform's own gap;
+ *   - a raw `net` floor (benchmarks/net-floor.server.mjs): fixed bytes over plain sockets with no HTTP module,
+ *     `Connection: close` only — what hand-written HTTP could gain over Node's server (caskit does not do it);
  *   - caskit serve with pre-signed answers (`caskit ocsp configure --presign`), `--workers 1`, when the built CLI
  *     has them — see PRESIGNED below; else a row says NOT MEASURED.
  * - Placement: each server pinned to core 1 with `taskset -c 1`, wrk to core 0 (benchmarks/loadgen.ts), except
@@ -54,6 +56,8 @@ import { REPLAY_LUA, type WrkOptions, type WrkResult, checkWrk, freePort, placem
 
 /** Node's HTTP server answering fixed bytes (see the file): the floor under any Node responder. */
 const FLOOR = join(fileURLToPath(import.meta.url), "../node-floor.server.mjs");
+/** A raw `net` server answering fixed bytes (see the file): what leaving Node's http module could gain. */
+const NET_FLOOR = join(fileURLToPath(import.meta.url), "../net-floor.server.mjs");
 const SLICES = Number(process.env.CASKIT_BENCH_OCSP_SLICES ?? 3);
 const SLICE_SECONDS = 1;
 const WARMUP_SECONDS = 1;
@@ -271,6 +275,8 @@ export async function runOcspBench(): Promise<BenchRow[]> {
     // Node's floor: its HTTP server answering caskit's answer bytes and doing nothing else.
     const floorPort = await freePort();
     children.push(await startServer(place.server, [process.execPath, FLOOR, String(floorPort), f("caskit-w1.resp.der")], verifyAnswer("node-floor", `http://127.0.0.1:${floorPort}/`)));
+    const netFloorPort = await freePort();
+    children.push(await startServer(place.server, [process.execPath, NET_FLOOR, String(netFloorPort), f("caskit-w1.resp.der")], verifyAnswer("net-floor", `http://127.0.0.1:${netFloorPort}/`)));
     const cfsslPort = await freePort();
     children.push(
       await startServer(place.server, [cfsslBin, "ocspserve", "-address", "127.0.0.1", "-port", String(cfsslPort), "-responses", f("cfssl-responses.txt"), "-loglevel", "3"], verifyAnswer("cfssl", `http://127.0.0.1:${cfsslPort}/`)),
@@ -288,8 +294,9 @@ export async function runOcspBench(): Promise<BenchRow[]> {
     const cfsslClose = contestant("cfssl ocspserve, Connection: close", cfsslPort, "/", true, place.client);
     const floorKeep = contestant("Node HTTP floor (fixed bytes)", floorPort, "/", false, place.client);
     const floorClose = contestant("Node HTTP floor (fixed bytes), Connection: close", floorPort, "/", true, place.client);
+    const netFloorClose = contestant("raw net floor (fixed bytes, no HTTP module), Connection: close", netFloorPort, "/", true, place.client);
     const caskitPre = cp ? contestant("caskit pre-signed --workers 1", cp.port, `/ocsp/${sub}`, false, place.client) : undefined;
-    const all = [caskitKeep, caskitClose, caskitDefault, openssl, cfsslKeep, cfsslClose, floorKeep, floorClose, ...(caskitPre ? [caskitPre] : [])];
+    const all = [caskitKeep, caskitClose, caskitDefault, openssl, cfsslKeep, cfsslClose, floorKeep, floorClose, netFloorClose, ...(caskitPre ? [caskitPre] : [])];
 
     console.error(
       `  ocsp: wrk -t${THREADS} -c${CONNECTIONS}, POST one SHA-1 CertID, no nonce; ${WARMUP_SECONDS} s warm-up, then ${SLICES} × ${SLICE_SECONDS} s per contestant interleaved; ${place.describe} (caskit default workers unpinned)`,
@@ -339,6 +346,7 @@ export async function runOcspBench(): Promise<BenchRow[]> {
       row("ocsp caskit --workers 1 vs Node's HTTP floor (fixed bytes, no work), keep-alive", "resp/s", rate(caskitKeep), "Node floor resp/s", rate(floorKeep)),
       row("ocsp caskit --workers 1 vs Node's HTTP floor (fixed bytes, no work), one request per connection", "resp/s", rate(caskitClose), "Node floor resp/s", rate(floorClose)),
       row("ocsp cfssl ocspserve vs Node's HTTP floor, one request per connection (the platform's gap)", "resp/s", rate(cfsslClose), "Node floor resp/s", rate(floorClose)),
+      row("ocsp raw net floor vs Node's HTTP floor, one request per connection (what leaving the http module could gain)", "resp/s", rate(netFloorClose), "Node floor resp/s", rate(floorClose)),
       row("ocsp caskit default workers vs caskit --workers 1", "resp/s", rate(caskitDefault), "caskit --workers 1 resp/s", rate(caskitKeep)),
       ...(caskitPre
         ? [
