@@ -59,5 +59,34 @@ if (process.env.CASKIT_SKIP_PG === "1") {
       expect(versions).toEqual(MIGRATIONS.postgres.map((m) => m.version));
       await Promise.all(stores.map((s) => s.close()));
     });
+
+    it("migration 11 over a version-10 schema keeps its stored OCSP answers, as SHA-1 ones, and keys them by hash", async () => {
+      const m11 = `${schema}_m11`;
+      try {
+        const rows = await withClient(async (c) => {
+          await c.query(`CREATE SCHEMA ${m11}; SET search_path TO ${m11}`);
+          await c.query("SET session_replication_role = replica"); // the fixture rows name no CA: no foreign-key checks
+          for (const m of MIGRATIONS.postgres.filter((m) => m.version <= 10)) await c.query(m.sql);
+          await c.query("INSERT INTO ocsp_config (ca_id, delegated, responder_days, presign, response_hours, updated_at) VALUES ('x', 0, 7, 1, 24, 1)");
+          const answer = (hash: string) =>
+            c.query(`INSERT INTO ocsp_responses (ca_id, serial_number, ${hash ? "cert_id_hash, " : ""}cert_status, signer, this_update, next_update, der) VALUES ('x', '0a', ${hash ? `'${hash}', ` : ""}'good', 'ca', 1, 2, '\\x3003')`);
+          await answer("");
+          await c.query((MIGRATIONS.postgres.find((m) => m.version === 11) as { sql: string }).sql);
+          await answer("sha256"); // the same serial, the other hash: a row of its own
+          await expect(answer("sha256")).rejects.toThrow(/duplicate key/);
+          return {
+            answers: (await c.query("SELECT serial_number, cert_id_hash, der FROM ocsp_responses ORDER BY cert_id_hash")).rows,
+            config: (await c.query("SELECT presign, presign_sha256 FROM ocsp_config")).rows,
+          };
+        });
+        expect(rows.answers).toEqual([
+          { serial_number: "0a", cert_id_hash: "sha1", der: Buffer.from([0x30, 0x03]) },
+          { serial_number: "0a", cert_id_hash: "sha256", der: Buffer.from([0x30, 0x03]) },
+        ]);
+        expect(rows.config).toEqual([{ presign: 1, presign_sha256: 0 }]);
+      } finally {
+        await withClient(async (c) => void (await c.query(`DROP SCHEMA IF EXISTS ${m11} CASCADE`)));
+      }
+    });
   });
 }
