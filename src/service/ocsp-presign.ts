@@ -7,9 +7,9 @@
  * walks every serial the CA has used (certificates, deleted ones included, and sub-CAs; those past
  * notAfter are left to on-demand signing) a page at a time and, for each CertID hash the CA pre-signs
  * (SHA-1, and SHA-256 when `--presign-hashes sha1,sha256`; each its own stored answer, under the same
- * rules), (re-)signs the stored answer when it is missing, states another status than the store now holds (a revocation, the CA revoked), was signed by
- * another signer (a rotated responder, the settings changed), or has less than a third of its validity
- * left. `caskit serve` runs it at start and every `--ocsp-interval` seconds (default 60) in worker 0, so
+ * rules), (re-)signs the stored answer when it is missing, states another status than the store now
+ * holds (a revocation, the CA revoked), was signed by another signer (a rotated responder, the settings
+ * changed), or has less than a third of its validity left. `caskit serve` runs it at start and every `--ocsp-interval` seconds (default 60) in worker 0, so
  * a stored answer is re-signed at most one interval after a revocation; until then the responder does
  * not serve it (its status no longer matches) and signs on demand instead. SHA-256 answers of a CA that
  * no longer pre-signs SHA-256 are deleted by the pass (the responder stops serving them at once).

@@ -13,7 +13,8 @@
  *
  * `caskit ocsp configure --ca ID [--signer delegated|direct] [--responder-days N] [--presign|--no-presign]
  * [--response-hours N] [--presign-hashes sha1|sha1,sha256]`: the CA's OCSP settings (docs/ocsp.md),
- * applied at once (responder made, answers pre-signed — for SHA-256 CertIDs too with sha1,sha256). `caskit ocsp refresh [--ca ID]`: one refresh pass, as serve runs it.
+ * applied at once (responder made, answers pre-signed — for SHA-256 CertIDs too with sha1,sha256).
+ * `caskit ocsp refresh [--ca ID]`: one refresh pass, as serve runs it.
  * `caskit ocsp export --out DIR [--ca ID]`: pre-signed answers as files for a plain web server or CDN.
  */
 import { randomBytes } from "node:crypto";
