@@ -44,7 +44,7 @@ import { revocationOf } from "./actions/ca.js";
 import { perStore, setBounded } from "./memo.js";
 import { authorityOf } from "./authority.js";
 import type { ServiceConfig, ServiceContext } from "./context.js";
-import { certIdDer, delegatedResponder, responderUsable, signerIdOf, storedStatusMatches } from "./ocsp-responder.js";
+import { certIdDer, delegatedResponder, presignHashesOf, responderUsable, signerIdOf, storedStatusMatches } from "./ocsp-responder.js";
 
 /** How long a response is valid (nextUpdate − thisUpdate): one hour. */
 export const OCSP_VALIDITY_SEC = 3600;
@@ -244,10 +244,10 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       const cfg = await tx.ocsp.getConfig(ca.id);
       const responder = cfg?.delegated ? await tx.ocsp.getResponder(ca.id) : null;
       const only = certIds.length === 1 ? certIds[0] : undefined;
-      // SHA-1 always; SHA-256 while the settings say so (rows left from before are not served).
-      const hash = only && (only.hash === "sha1" || (only.hash === "sha256" && cfg?.presignSha256)) ? only.hash : null;
-      const stored = cfg?.presign && !nonce && hash && only?.serialHex && statuses[0]?.status !== "unknown" ? await tx.ocsp.getResponse(ca.id, only.serialHex, hash) : null;
-      return { ca, statuses, responder, stored, hash: cfg?.presign && only?.serialHex ? hash : null, state: stateOf(chainState, cfg), chainIds: chain.map((c) => c.id) };
+      // The hash of a lone CertID the CA pre-signs for (rows of a hash no longer pre-signed are not served).
+      const hash = cfg?.presign && only?.serialHex && presignHashesOf(cfg).includes(only.hash) ? only.hash : null;
+      const stored = hash && !nonce && statuses[0]?.status !== "unknown" ? await tx.ocsp.getResponse(ca.id, only?.serialHex as string, hash) : null;
+      return { ca, statuses, responder, stored, hash, state: stateOf(chainState, cfg), chainIds: chain.map((c) => c.id) };
     });
     if (!found) return refuse("unauthorized", caId === undefined ? "no CA held here issued these certificates" : `the CertIDs do not name CA ${caId.slice(0, 64)}`);
     const at = o.now();
@@ -263,8 +263,7 @@ export async function answerOcsp(o: OcspServiceOptions, requestDer: Uint8Array, 
       stored.thisUpdate.getTime() <= at.getTime() &&
       at.getTime() < stored.nextUpdate.getTime() &&
       stored.signer === signerIdOf(delegate) &&
-      storedStatusMatches(stored, found.statuses[0] as OcspCertStatus) &&
-      stored.certIdHash === only.hash
+      storedStatusMatches(stored, found.statuses[0] as OcspCertStatus)
     ) {
       return keep(o.store, cacheKey, mark, found, presignable, { der: stored.der, status: "successful", caId: found.ca.id, thisUpdate: stored.thisUpdate, nextUpdate: stored.nextUpdate, presigned: true });
     }

@@ -43,7 +43,7 @@ import { subjectPublicKeyBits } from "../../revoke/ocsp.js";
 import { notFound } from "../../service/errors.js";
 import { answerOcsp } from "../../service/ocsp.js";
 import { exportOcsp, refreshOcsp } from "../../service/ocsp-presign.js";
-import { DEFAULT_PRESIGNED_HOURS, DEFAULT_RESPONDER_DAYS, defaultOcspConfig } from "../../service/ocsp-responder.js";
+import { DEFAULT_PRESIGNED_HOURS, DEFAULT_RESPONDER_DAYS, defaultOcspConfig, presignHashesOf } from "../../service/ocsp-responder.js";
 import { CliError, EXIT, type Out, makeOut } from "../output.js";
 import { positiveInt, withSession } from "./shared.js";
 
@@ -194,8 +194,6 @@ function parsePresignHashes(v: string): boolean {
   return set.has("sha256");
 }
 
-const hashList = (sha256: boolean | undefined): string[] => (sha256 ? ["sha1", "sha256"] : ["sha1"]);
-
 /** `ocsp configure`, `ocsp refresh`, `ocsp export`. */
 function registerAdmin(ocsp: Command): void {
   ocsp
@@ -239,7 +237,7 @@ function registerAdmin(ocsp: Command): void {
         }
         await s.store.transaction(async (tx) => {
           await tx.ocsp.setConfig(next);
-          await tx.audit.append({ at, actor: "cli", tenantId: s.ctx.tenantId, action: "ConfigureOcsp", target: next.caId, outcome: "ok", detail: `${next.delegated ? "delegated" : "direct"}${next.presign ? ", presign" : ""} ${hashList(next.presignSha256).join(",")}` });
+          await tx.audit.append({ at, actor: "cli", tenantId: s.ctx.tenantId, action: "ConfigureOcsp", target: next.caId, outcome: "ok", detail: `${next.delegated ? "delegated" : "direct"}${next.presign ? ", presign" : ""} ${presignHashesOf(next).join(",")}` });
         });
         const [r] = await refreshOcsp(s.store, s.ctx.config, s.ctx.now, { caIds: [next.caId] });
         const responder = next.delegated ? await s.store.read((tx) => tx.ocsp.getResponder(next.caId)) : null;
@@ -248,7 +246,7 @@ function registerAdmin(ocsp: Command): void {
           Signer: next.delegated ? "delegated" : "direct",
           ResponderDays: next.responderDays,
           Presign: next.presign,
-          PresignHashes: hashList(next.presignSha256),
+          PresignHashes: presignHashesOf(next),
           ResponseHours: next.responseHours,
           Signed: r?.signed ?? 0,
           ...(responder
