@@ -99,9 +99,10 @@ function processTable(): Map<number, { ppid: number; ticks: number }> {
   return out;
 }
 
-/** Milliseconds of CPU used so far by `root` and its descendants, plus `extra` pids. */
+/** Milliseconds of CPU used so far by `root` and its descendants, plus `extra` pids (alone with `root` 0). */
 function cpuMs(root: number, extra: number[] = []): number {
   const table = processTable();
+  if (root === 0) return extra.reduce((sum, pid) => sum + (table.get(pid)?.ticks ?? 0), 0) * 10;
   const mine = new Set<number>([root]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -223,11 +224,15 @@ export async function runScaleBench(): Promise<BenchRow[]> {
     }
     const runs: Partial<Record<Who, WrkResult[]>> = {};
     const cpu: Partial<Record<Who, number>> = {};
+    let pgCpu = 0; // P2's backends alone, part of cpu.P2
     for (const who of ORDER.slice(0, SLICES * 5).filter((w) => !ONLY || ONLY.includes(w))) {
       const c = caskits[who];
-      const before = cpuMs(pidOf[who], c ? await c.backends() : []);
+      const backends = c ? await c.backends() : [];
+      const before = cpuMs(pidOf[who], backends);
+      const pgBefore = cpuMs(0, backends);
       const r = await run(who, SLICE_SECONDS);
-      const after = cpuMs(pidOf[who], c ? await c.backends() : []);
+      const after = cpuMs(pidOf[who], backends);
+      pgCpu += Math.max(0, cpuMs(0, backends) - pgBefore);
       checkWrk(`${who} slice`, r);
       (runs[who] ??= []).push(r);
       answered[who] = (answered[who] ?? 0) + r.requests;
@@ -236,7 +241,8 @@ export async function runScaleBench(): Promise<BenchRow[]> {
     if (ONLY) {
       for (const who of ONLY) {
         const p = pool(runs[who] ?? []);
-        log(`${who}: ${fmtRun(who, p).trim()}; CPU per request ${((cpu[who] ?? 0) / p.requests).toFixed(2)} ms`);
+        const ofPg = who === "P2" ? ` (PostgreSQL backends ${(pgCpu / p.requests).toFixed(2)} ms of it)` : "";
+        log(`${who}: ${fmtRun(who, p).trim()}; CPU per request ${((cpu[who] ?? 0) / p.requests).toFixed(2)} ms${ofPg}`);
       }
       return [];
     }
@@ -245,6 +251,7 @@ export async function runScaleBench(): Promise<BenchRow[]> {
     for (const who of ["S2", "S1", "P2", "C", "D"] as Who[]) log(fmtRun(labels[who], pooled[who]).trim());
     const cpuPerReq = (who: Who) => (cpu[who] ?? 0) / pooled[who].requests;
     for (const who of ["S2", "S1", "P2", "C", "D"] as Who[]) log(`CPU per request, ${labels[who]}: ${cpuPerReq(who).toFixed(2)} ms`);
+    log(`of which PostgreSQL's backends, for P2: ${(pgCpu / pooled.P2.requests).toFixed(2)} ms`);
 
     // Every answered certificate is in the store.
     for (const who of ["S2", "S1", "P2"] as Who[]) {

@@ -4,6 +4,7 @@
  * audit log on its own (nothing else changes), then surface a CAS-shaped ServiceError.
  */
 import type { z } from "zod";
+import { StoreError } from "../store/errors.js";
 import type { StoreTx } from "../store/port.js";
 import type { ServiceContext } from "./context.js";
 import { toServiceError } from "./errors.js";
@@ -23,8 +24,39 @@ export interface Action<S extends z.ZodType = z.ZodType, R = unknown, P = undefi
    */
   prepare?(params: z.output<S>, ctx: ServiceContext): P | Promise<P>;
   handler(ctx: ServiceContext, params: z.output<S>, tx: StoreTx, prepared: P): Promise<R>;
+  /**
+   * The handler starts with the request's nonce claim still unanswered (on PostgreSQL both go out in one
+   * round trip), instead of after it. Only for a handler whose whole work is statements of this
+   * transaction: a replayed request then runs it too, and the rollback must take everything back.
+   */
+  admitAlongside?: boolean;
   /** The audit target (an identifier) once the action knows it. */
   target?(params: z.output<S>, result: R): string | null;
+}
+
+/**
+ * Thrown inside the transaction when what `prepare` drafted from has changed (issuance: the CA row, since
+ * this process last read it): the transaction rolls back and the action runs again from `prepare`.
+ */
+export class Redraft extends Error {
+  constructor(why: string) {
+    super(why);
+    this.name = "Redraft";
+  }
+}
+
+/** How often an action is drafted again before the change that keeps outdating it is the answer. */
+const MAX_DRAFTS = 3;
+
+/**
+ * `first` (already under way) and `then` (started now, behind it) settled together; `first`'s failure is
+ * the one thrown. Both run in one transaction, so the rollback of either's failure takes both back.
+ */
+export async function together<R>(first: Promise<unknown>, then: () => Promise<R>): Promise<R> {
+  const [a, b] = await Promise.allSettled([first, then()]);
+  if (a.status === "rejected") throw a.reason;
+  if (b.status === "rejected") throw b.reason;
+  return b.value;
 }
 
 export function defineAction<S extends z.ZodType, R, P = undefined>(a: Action<S, R, P>): Action<S, R, P> {
@@ -58,15 +90,22 @@ export async function runAction<S extends z.ZodType, R, P>(ctx: ServiceContext, 
     // A lookup's claim commits on its own, first: the lookup itself runs on a read-only snapshot.
     if (!action.mutates && ctx.admit) await ctx.store.transaction(admit);
     const params = parseParams(action.schema, raw);
-    const prepared = action.prepare ? await action.prepare(params, ctx) : (undefined as P);
-    // Lookups run on a read-only snapshot: they never queue behind (or hold up) writers.
-    if (!action.mutates) return await ctx.store.read((tx) => action.handler(ctx, params, tx, prepared));
-    return await ctx.store.transaction(async (tx) => {
-      await admit(tx);
-      const result = await action.handler(ctx, params, tx, prepared);
-      await tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target: action.target?.(params, result) ?? null, outcome: "ok", detail: null });
-      return result;
-    });
+    for (let drafts = 1; ; drafts++) {
+      const prepared = action.prepare ? await action.prepare(params, ctx) : (undefined as P);
+      // Lookups run on a read-only snapshot: they never queue behind (or hold up) writers.
+      if (!action.mutates) return await ctx.store.read((tx) => action.handler(ctx, params, tx, prepared));
+      try {
+        return await ctx.store.transaction(async (tx) => {
+          const handle = () => action.handler(ctx, params, tx, prepared);
+          const result = action.admitAlongside ? await together(admit(tx), handle) : (await admit(tx), await handle());
+          await tx.audit.append({ at: ctx.now(), actor: ctx.actor, tenantId: ctx.tenantId, action: action.name, target: action.target?.(params, result) ?? null, outcome: "ok", detail: null });
+          return result;
+        });
+      } catch (e) {
+        if (!(e instanceof Redraft)) throw e;
+        if (drafts === MAX_DRAFTS) throw new StoreError("conflict", `${e.message}, ${MAX_DRAFTS} times running; try again`);
+      }
+    }
   } catch (e) {
     const refusedAtAdmit = admitFailed();
     if (refusedAtAdmit) throw refusedAtAdmit.error;

@@ -86,6 +86,25 @@ describe.each(engines)("admit on $name", ({ location, options }) => {
     const mine = audit.filter((a) => a.action === "CreateServerCertificateWithCsr");
     expect(mine.filter((a) => a.outcome === "ok")).toHaveLength(issued);
     expect(mine.filter((a) => a.outcome === "error")).toHaveLength(1);
+
+    // Issuance runs its handler with the claim still unanswered (admitAlongside): a replay to a CA revoked
+    // since is still answered as a replay, and neither it nor the fresh request refused by the CA writes
+    // anything but that refusal's audit row.
+    await call({ ...base, store }, "UpdateCACertificateStatus", { Identifier: sub.Identifier, Status: "REVOKE" });
+    const beforeRevoked = await counts();
+    const auditBefore = (await store.read((tx) => tx.audit.list(1000))).length;
+    const replayRevoked = await issue(admitFor(n1)).catch((e: unknown) => e);
+    expect((replayRevoked as Error).message).toBe("SignatureNonceUsed");
+    const n5 = randomBytes(8).toString("hex");
+    const refusedRevoked = await issue(admitFor(n5)).catch((e: unknown) => e);
+    expect((refusedRevoked as ServiceError).code).toBe("CACertificateRevoked");
+    await store.close();
+    store = await open();
+    expect((await counts()).certificates).toBe(beforeRevoked.certificates);
+    expect(await taken(store, n5)).toBe(true); // with the refusal's audit row
+    const auditAfter = await store.read((tx) => tx.audit.list(1000));
+    expect(auditAfter.length).toBe(auditBefore + 1);
+    expect(auditAfter.find((a) => a.outcome === "error" && a.detail === "CACertificateRevoked")).toBeDefined();
     await store.close();
   }, 60_000);
 });

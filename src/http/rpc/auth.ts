@@ -5,6 +5,7 @@
  */
 import type { AccessKeyRecord, Store, StoreTx } from "../../store/port.js";
 import { type ProtocolErrorCode, protocolError } from "../../service/errors.js";
+import { together } from "../../service/run.js";
 import { EMPTY_SHA256, parseV3Authorization, rpcV1Signature, rpcV1StringToSign, sameSignature, v3CanonicalRequest, v3Signature, v3StringToSign } from "./signature.js";
 import { createHash } from "node:crypto";
 
@@ -192,9 +193,13 @@ export async function authenticate(store: Store, req: AuthInput, opts: AuthOptio
   const limit = opts.throttlePerSecond ?? 0;
   const tenantId = key.tenantId;
   const act = action;
+  // Claim and count go out together (one round trip on PostgreSQL); a used nonce is the answer before the
+  // throttle, and its count goes with the rollback.
   const admit = async (tx: StoreTx) => {
-    if (!(await tx.nonces.claim(accessKeyId, fresh, new Date(now), new Date(now + nonces.ttlMs)))) throw used();
-    if (limit > 0 && (await tx.throttle.hit(tenantId, act, Math.floor(now / 1000))) > limit) throw new ThrottledError(1000 - (now % 1000));
+    const claimed = tx.nonces.claim(accessKeyId, fresh, new Date(now), new Date(now + nonces.ttlMs));
+    const count = await together(claimed, async () => (limit > 0 ? tx.throttle.hit(tenantId, act, Math.floor(now / 1000)) : 0));
+    if (!(await claimed)) throw used();
+    if (limit > 0 && count > limit) throw new ThrottledError(1000 - (now % 1000));
   };
   return { accessKeyId, tenantId: key.tenantId, action, version, scheme, admit };
 }

@@ -14,7 +14,7 @@ import type { ServiceContext } from "../context.js";
 import { ServiceError, invalid } from "../errors.js";
 import { bool, int, list, str } from "../params.js";
 import { defineAction } from "../run.js";
-import { commit, draft, settleDraft } from "./issue.js";
+import { commitDraft, draft } from "./issue.js";
 
 const KEY_USAGE_NAMES: Record<string, CustomKeyUsage | "forbidden"> = {
   DigitalSignature: "digitalSignature",
@@ -146,11 +146,8 @@ export const createCustomCertificate = defineAction({
     const d = await draft(ctx, p.ParentIdentifier, (rec, issuer) => issuer.customFromCsr(csr, customOptions(ctx, p, rec)));
     return { draft: d, findings: lintGate(ctx, d.result.certificatePem, d.rec.certificatePem) };
   },
-  async handler(ctx, p, tx, { draft: d, findings: drafted }) {
-    const { rec, result } = await settleDraft(ctx, tx, d);
-    // Made again from a changed CA row: linted again.
-    const findings = result === d.result ? drafted : lintGate(ctx, result.certificatePem, rec.certificatePem);
-    const out: Record<string, unknown> = await commit(ctx, tx, rec, result, p.Immediately);
+  async handler(ctx, p, tx, { draft: d, findings }) {
+    const out: Record<string, unknown> = await commitDraft(ctx, tx, d, p.Immediately);
     if (findings.length) out.LintFindings = findings;
     // §6.7 names the certificate field `Certificate` (not X509Certificate).
     if (out.X509Certificate) {
@@ -159,5 +156,6 @@ export const createCustomCertificate = defineAction({
     }
     return out;
   },
+  admitAlongside: true,
   target: (_p, r) => (typeof r.Identifier === "string" ? r.Identifier : null),
 });

@@ -12,7 +12,7 @@ import { issuerOf } from "../authority.js";
 import { perStore, setBounded } from "../memo.js";
 import type { ServiceContext } from "../context.js";
 import { bool, int, str } from "../params.js";
-import { type Action, defineAction } from "../run.js";
+import { type Action, Redraft, defineAction, together } from "../run.js";
 import { signingCaOrFail, signingStateOrFail } from "./ca.js";
 
 const common = {
@@ -43,11 +43,10 @@ const REVOKED = "the issuing CA is revoked and can no longer issue";
 
 type Make = (rec: CaRecord, issuer: ReturnType<typeof issuerOf>) => IssueResult | Promise<IssueResult>;
 
-/** A certificate built and signed before the write transaction, the CA record it was made from, and how. */
+/** A certificate built and signed before the write transaction, and the CA record it was made from. */
 export interface Draft {
   key: string;
   rec: CaRecord;
-  make: Make;
   result: IssueResult;
 }
 
@@ -71,7 +70,7 @@ export async function draft(ctx: ServiceContext, parentId: string, make: Make): 
     rec = await ctx.store.read((tx) => signingCaOrFail(ctx, tx, parentId, REVOKED));
     setBounded(caCache(ctx), key, rec, 1_000);
   }
-  return { key, rec, make, result: await make(rec, issuerOf(ctx, rec)) };
+  return { key, rec, result: await make(rec, issuerOf(ctx, rec)) };
 }
 
 /** What of a CA record a certificate it issues depends on, besides its (immutable) certificate and key. */
@@ -79,25 +78,24 @@ const sameIssuance = (now: CaChainState, drafted: CaRecord) => now.crlEnabled ==
 
 /**
  * Stores a draft, inside the transaction. The issuing CA and every CA above it must be valid now: a
- * revocation since the draft refuses it, and the signed bytes are dropped, never stored or returned. A
- * CA row that changed what its certificates carry (CRL shards) since this process last read it: the
- * certificate is made again from the row, here (rare).
+ * revocation since the draft refuses it, and the signed bytes are dropped, never stored or returned. The
+ * check and the certificate's insert go out together (one round trip on PostgreSQL): a refusal's rollback
+ * takes the insert back. A CA row that changed what its certificates carry (CRL shards) since this
+ * process last read it: the action is drafted again from the row (run.ts, Redraft; rare).
  */
-async function commitDraft(ctx: ServiceContext, tx: StoreTx, d: Draft, immediately: number) {
-  const { rec, result } = await settleDraft(ctx, tx, d);
-  return commit(ctx, tx, rec, result, immediately);
+export function commitDraft(ctx: ServiceContext, tx: StoreTx, d: Draft, immediately: number): Promise<Record<string, string>> {
+  return together(checkDraft(ctx, tx, d), () => commit(ctx, tx, d.rec, d.result, immediately));
 }
 
-/** {@link commitDraft} up to the commit: the CA and the certificate to store (the draft's, or made again). */
-export async function settleDraft(ctx: ServiceContext, tx: StoreTx, d: Draft): Promise<{ rec: CaRecord; result: IssueResult }> {
+/** {@link commitDraft}'s check: the chain still valid, and the CA row still what the draft was made from. */
+async function checkDraft(ctx: ServiceContext, tx: StoreTx, d: Draft): Promise<void> {
   const now = await signingStateOrFail(ctx, tx, d.rec.id, REVOKED).catch((e: unknown) => {
     caCache(ctx).delete(d.key);
     throw e;
   });
-  if (sameIssuance(now, d.rec)) return { rec: d.rec, result: d.result };
-  const rec = await signingCaOrFail(ctx, tx, d.rec.id, REVOKED);
-  caCache(ctx).set(d.key, rec);
-  return { rec, result: await d.make(rec, issuerOf(ctx, rec)) };
+  if (sameIssuance(now, d.rec)) return;
+  caCache(ctx).delete(d.key); // the next draft reads the row
+  throw new Redraft(`the CA ${d.rec.id} changed its CRL settings while a certificate was drafted from it`);
 }
 
 /** Stores the certificate and shapes the response by Immediately (0 id, 1 + cert, 2 + chain). */
@@ -149,6 +147,7 @@ export const createServerCertificate = defineAction({
       issuer.server({ commonName: p.CommonName, algorithm: p.Algorithm, domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) }),
     ),
   handler: (ctx, p, tx, d) => commitDraft(ctx, tx, d, p.Immediately),
+  admitAlongside: true,
   target,
 });
 
@@ -161,6 +160,7 @@ export const createServerCertificateWithCsr = defineAction({
     return draft(ctx, p.ParentIdentifier, (rec, issuer) => issuer.serverFromCsr(csr, { domain: p.Domain, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) }));
   },
   handler: (ctx, p, tx, d) => commitDraft(ctx, tx, d, p.Immediately),
+  admitAlongside: true,
   target,
 });
 
@@ -184,6 +184,7 @@ export const createClientCertificate = defineAction({
       }),
     ),
   handler: (ctx, p, tx, d) => commitDraft(ctx, tx, d, p.Immediately),
+  admitAlongside: true,
   target,
 });
 
@@ -197,6 +198,7 @@ export const createClientCertificateWithCsr = defineAction({
     return draft(ctx, p.ParentIdentifier, (rec, issuer) => issuer.clientFromCsr(csr, { commonName: p.CommonName, sanType: p.SanType, sanValue: p.SanValue, subject: subjectOf(p), enableCrl: p.EnableCrl ?? defaultCrl(ctx, rec), crlShards: rec.crlShards, ...validityOf(p) }));
   },
   handler: (ctx, p, tx, d) => commitDraft(ctx, tx, d, p.Immediately),
+  admitAlongside: true,
   target,
 });
 
