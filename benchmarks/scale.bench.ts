@@ -114,6 +114,13 @@ function cpuMs(root: number, extra: number[] = []): number {
   return ticks * 10; // USER_HZ = 100 on Linux
 }
 
+/** Milliseconds of CPU of this process's children that have ended and been waited for (wrk, after each run). */
+function endedChildrenCpuMs(): number {
+  const s = readFileSync("/proc/self/stat", "utf8");
+  const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[13]) + Number(f[14])) * 10; // cutime + cstime, USER_HZ = 100
+}
+
 interface Caskit {
   child: ChildProcess;
   host: string;
@@ -225,12 +232,15 @@ export async function runScaleBench(): Promise<BenchRow[]> {
     const runs: Partial<Record<Who, WrkResult[]>> = {};
     const cpu: Partial<Record<Who, number>> = {};
     let pgCpu = 0; // P2's backends alone, part of cpu.P2
+    const wrkCpu: Partial<Record<Who, number>> = {}; // the load generator's, beside each server
     for (const who of ORDER.slice(0, SLICES * 5).filter((w) => !ONLY || ONLY.includes(w))) {
       const c = caskits[who];
       const backends = c ? await c.backends() : [];
       const before = cpuMs(pidOf[who], backends);
       const pgBefore = cpuMs(0, backends);
+      const wrkBefore = endedChildrenCpuMs();
       const r = await run(who, SLICE_SECONDS);
+      wrkCpu[who] = (wrkCpu[who] ?? 0) + endedChildrenCpuMs() - wrkBefore;
       const after = cpuMs(pidOf[who], backends);
       pgCpu += Math.max(0, cpuMs(0, backends) - pgBefore);
       checkWrk(`${who} slice`, r);
@@ -242,7 +252,7 @@ export async function runScaleBench(): Promise<BenchRow[]> {
       for (const who of ONLY) {
         const p = pool(runs[who] ?? []);
         const ofPg = who === "P2" ? ` (PostgreSQL backends ${(pgCpu / p.requests).toFixed(2)} ms of it)` : "";
-        log(`${who}: ${fmtRun(who, p).trim()}; CPU per request ${((cpu[who] ?? 0) / p.requests).toFixed(2)} ms${ofPg}`);
+        log(`${who}: ${fmtRun(who, p).trim()}; CPU per request ${((cpu[who] ?? 0) / p.requests).toFixed(2)} ms${ofPg}; cores in use: server ${((cpu[who] ?? 0) / p.durationSec / 1000).toFixed(2)}, wrk ${((wrkCpu[who] ?? 0) / p.durationSec / 1000).toFixed(2)}`);
       }
       return [];
     }
@@ -252,6 +262,8 @@ export async function runScaleBench(): Promise<BenchRow[]> {
     const cpuPerReq = (who: Who) => (cpu[who] ?? 0) / pooled[who].requests;
     for (const who of ["S2", "S1", "P2", "C", "D"] as Who[]) log(`CPU per request, ${labels[who]}: ${cpuPerReq(who).toFixed(2)} ms`);
     log(`of which PostgreSQL's backends, for P2: ${(pgCpu / pooled.P2.requests).toFixed(2)} ms`);
+    // What bounds the scaling row: the cores one worker already uses, and wrk's beside it, on the same machine.
+    for (const who of ["S2", "S1", "P2", "C", "D"] as Who[]) log(`cores in use, ${labels[who]}: server ${((cpu[who] ?? 0) / pooled[who].durationSec / 1000).toFixed(2)}, wrk ${((wrkCpu[who] ?? 0) / pooled[who].durationSec / 1000).toFixed(2)}`);
 
     // Every answered certificate is in the store.
     for (const who of ["S2", "S1", "P2"] as Who[]) {
