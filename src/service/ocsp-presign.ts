@@ -12,7 +12,8 @@
  * changed), or has less than a third of its validity left. `caskit serve` runs it at start and every `--ocsp-interval` seconds (default 60) in worker 0, so
  * a stored answer is re-signed at most one interval after a revocation; until then the responder does
  * not serve it (its status no longer matches) and signs on demand instead. SHA-256 answers of a CA that
- * no longer pre-signs SHA-256 are deleted by the pass (the responder stops serving them at once).
+ * no longer pre-signs SHA-256 are deleted by the pass (the responder stops serving them at once), and
+ * every stored answer of a CA that no longer pre-signs at all, a page per transaction.
  *
  * {@link exportOcsp} refreshes the chosen CAs (pre-signing them whether or not they pre-sign for the
  * responder) and writes the answers out — layout in {@link exportOcsp}.
@@ -44,7 +45,7 @@ export interface OcspRefreshResult {
   signed: number;
   /** Stored answers still good. */
   kept: number;
-  /** Stored answers deleted: their certificate has expired, or SHA-256 ones the settings no longer ask for (answered on demand from then on). */
+  /** Stored answers deleted: their certificate has expired, or ones the settings no longer ask for (SHA-256 ones, or all when the CA stopped pre-signing); answered on demand from then on. */
   purged: number;
 }
 
@@ -83,6 +84,12 @@ export async function refreshOcsp(store: Store, config: ServiceConfig, now: () =
         res.presigned = true;
         res.hashes = presignHashesOf(cfg);
         Object.assign(res, await presignCa(store, config, ca, cfg, delegate, now(), o.onAnswers));
+      } else {
+        // Pre-signing turned off: the answers stored before would never be served or refreshed again.
+        for (let n = 1; n > 0; ) {
+          n = await store.transaction((tx) => tx.ocsp.purgeResponses(ca.id, PAGE));
+          res.purged += n;
+        }
       }
       out.push(res);
     } catch (e) {

@@ -87,6 +87,11 @@ export interface OcspRepo {
   putResponse(r: OcspStoredResponse): Promise<void>;
   /** Deletes the CA's stored answers for `serials` — of every hash, or of `hash` only; returns how many there were. */
   deleteResponses(caId: string, serials: readonly string[], hash?: OcspCertIdHash): Promise<number>;
+  /**
+   * Deletes stored answers of the CA, every hash of up to `limit` serials (lowest first); returns how
+   * many rows went. For a CA that no longer pre-signs: its answers would never be served or refreshed.
+   */
+  purgeResponses(caId: string, limit: number): Promise<number>;
   /** Stored answers (every hash) of a CA with `afterSerial` < serial ≤ `upToSerial` (text order), in serial order, SHA-1 before SHA-256. */
   responsesBetween(caId: string, afterSerial: string, upToSerial: string): Promise<OcspStoredResponse[]>;
   /** Serials the CA has used (certificates, deleted ones included, and sub-CAs), `limit` at a time after `afterSerial`, in serial order. */

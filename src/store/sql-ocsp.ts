@@ -116,6 +116,13 @@ export function ocspRepo(c: SqlConn, vault: KeyVault): OcspRepo {
       if (hash) return c.run(`DELETE FROM ocsp_responses WHERE ca_id = ? AND cert_id_hash = ? AND serial_number IN (${list})`, [caId, hash, ...serials]);
       return c.run(`DELETE FROM ocsp_responses WHERE ca_id = ? AND serial_number IN (${list})`, [caId, ...serials]);
     },
+    async purgeResponses(caId, limit) {
+      return c.run("DELETE FROM ocsp_responses WHERE ca_id = ? AND serial_number IN (SELECT serial_number FROM ocsp_responses WHERE ca_id = ? ORDER BY serial_number LIMIT ?)", [
+        caId,
+        caId,
+        limit,
+      ]);
+    },
     async responsesBetween(caId, afterSerial, upToSerial) {
       return (
         await c.all(`SELECT ${RESPONSE_COLUMNS} FROM ocsp_responses WHERE ca_id = ? AND serial_number > ? AND serial_number <= ? ORDER BY serial_number, cert_id_hash`, [

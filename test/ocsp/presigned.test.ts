@@ -252,6 +252,32 @@ describe.each([
     expect((await ask(store, b)).presigned).toBe(true);
   });
 
+  it.skipIf(skip)("pre-signing turned off: the next pass deletes every stored answer of the CA (and the responder signs on demand); on again signs them anew", async () => {
+    const setPresign = async (on: boolean, at: number) => {
+      const cfg = await store.read((tx) => tx.ocsp.getConfig(subId));
+      await store.transaction((tx) => tx.ocsp.setConfig({ ...cfg!, presign: on, updatedAt: new Date(clock.getTime() + at) }));
+    };
+    const rows = () => store.read((tx) => tx.ocsp.responsesBetween(subId, "", "g"));
+    const b = leaves.b?.serial as string;
+    await setPresign(true, 1000);
+    await refreshOcsp(store, config, now);
+    const stored = (await rows()).length;
+    expect(stored).toBeGreaterThan(0);
+    expect((await ask(store, b)).presigned).toBe(true);
+    const storedB = await store.read((tx) => tx.ocsp.getResponse(subId, b));
+    await setPresign(false, 2000);
+    expect((await refreshOcsp(store, config, now))[0]).toMatchObject({ presigned: false, signed: 0, purged: stored });
+    expect(await rows()).toEqual([]);
+    const a = await ask(store, b);
+    expect(a.presigned).toBeUndefined();
+    expect(parseOcspResponse(a.der).basic?.responses[0]).toMatchObject({ serialHex: b, status: storedB?.status });
+    // Nothing left: the next pass deletes nothing.
+    expect((await refreshOcsp(store, config, now))[0]).toMatchObject({ purged: 0 });
+    await setPresign(true, 3000);
+    expect((await refreshOcsp(store, config, now))[0]).toMatchObject({ presigned: true, signed: stored });
+    expect((await ask(store, b)).presigned).toBe(true);
+  });
+
   it.runIf(kind === "sqlite")("migration 11 keeps a store's stored answers, as SHA-1 ones", async () => {
     const Database = (await import("better-sqlite3")).default;
     const { MIGRATIONS } = await import("../../src/store/migrations/index.js");
